@@ -1,0 +1,123 @@
+package dev.torch4j.cli;
+
+import dev.torch4j.nn.Module;
+import dev.torch4j.nn.ModelException;
+import dev.torch4j.nn.Summary;
+import dev.torch4j.shim.Shim;
+import dev.torch4j.tensor.Device;
+import dev.torch4j.tensor.Torch;
+import dev.torch4j.vision.SeedModels;
+import org.bytedeco.javacpp.Loader;
+
+import java.io.PrintStream;
+import java.util.Locale;
+
+/** The {@code torch4j} command line: {@code java -jar target/torch4j.jar COMMAND [options]}. */
+public final class Main {
+    private static final String USAGE = String.join("\n",
+            "usage: java -jar torch4j.jar COMMAND [options]",
+            "",
+            "commands:",
+            "  version                               torch4j and libtorch versions, devices, threads",
+            "  models                                the model names known to summary and bench",
+            "  summary --model NAME [--input 1,1,28,28]",
+            "                                        torchinfo-style table of a model",
+            "  bench --model NAME [--batch 100] [--steps 300] [--threads 2]",
+            "                                        median time of one training step on synthetic data",
+            "",
+            "Run a command with --help for its options.");
+
+    private Main() {}
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /** Runs one command; returns the process exit code (0 ok, 2 usage error, 1 failure). */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
+            out.println(USAGE);
+            return args.length == 0 ? 2 : 0;
+        }
+        String command = args[0];
+        try {
+            Args a = new Args(command, args, 1);
+            switch (command) {
+                case "version": return version(a, out);
+                case "models": return models(a, out);
+                case "summary": return summary(a, out);
+                case "bench": return bench(a, out);
+                default: throw new UsageException("unknown command '" + command + "'");
+            }
+        } catch (UsageException e) {
+            err.println("torch4j: " + e.getMessage());
+            err.println("Run 'java -jar torch4j.jar --help' for usage.");
+            return 2;
+        } catch (ModelException | IllegalArgumentException | IllegalStateException e) {
+            err.println("torch4j " + command + ": " + e.getMessage());
+            return 1;
+        }
+    }
+
+    private static int version(Args a, PrintStream out) {
+        if (a.help()) {
+            out.println("usage: version\nPrints torch4j's and libtorch's versions, the devices available and the thread count.");
+            return 0;
+        }
+        a.rejectUnknown();
+        Torch.init();
+        out.println("torch4j " + Torch.version());
+        out.println("libtorch " + Torch.LIBTORCH_VERSION + " (JavaCPP presets, " + Torch.libtorchBuild() + " build, platform " + Loader.getPlatform() + ")");
+        out.println("native shim " + Shim.version());
+        out.println("devices: cpu" + (Device.cudaAvailable() ? ", cuda x" + Device.cudaDeviceCount() : "")
+                + (Device.mpsAvailable() ? ", mps" : "") + " (auto: " + Device.auto() + ")");
+        out.println("threads: " + Torch.threads() + " (libtorch intra-op), BLAS " + Torch.blasThreads());
+        int tuning = Torch.allocatorTuning();
+        out.println("allocator: " + (tuning == 1 ? "glibc tuned (mmap threshold 32 MiB, trim threshold 1 GiB)"
+                : tuning == 0 ? "default (not glibc)" : "default (tuning off or shim missing)"));
+        return 0;
+    }
+
+    private static int models(Args a, PrintStream out) {
+        if (a.help()) {
+            out.println("usage: models\nLists the model names that summary and bench accept.");
+            return 0;
+        }
+        a.rejectUnknown();
+        for (SeedModels.Entry e : SeedModels.all()) out.printf(Locale.ROOT, "%-12s %s%n", e.name(), e.description());
+        return 0;
+    }
+
+    private static int summary(Args a, PrintStream out) {
+        if (a.help()) {
+            out.println("usage: summary --model NAME [--input N,C,H,W]\nPrints a torchinfo-style table. Models: see 'models'.");
+            return 0;
+        }
+        SeedModels.Entry e = SeedModels.get(a.require("model"));
+        long[] input = a.getShape("input", e.inputShape());
+        a.rejectUnknown();
+        try (Module m = e.create()) {
+            out.println(Summary.of(m, input));
+        }
+        return 0;
+    }
+
+    private static int bench(Args a, PrintStream out) {
+        if (a.help()) {
+            out.println("usage: bench --model NAME [--batch 100] [--steps 300] [--threads 2] [--warmup 20]\n"
+                    + "Median time of one training step (forward, cross-entropy, backward, SGD step) on synthetic data, CPU.");
+            return 0;
+        }
+        SeedModels.Entry e = SeedModels.get(a.require("model"));
+        int batch = a.getInt("batch", 100), steps = a.getInt("steps", 300), threads = a.getInt("threads", 2);
+        int warmup = a.getInt("warmup", 20);
+        a.rejectUnknown();
+        Torch.setThreads(threads);
+        try (Module m = e.create()) {
+            double[] times = Bench.run(m, e.inputShape(), batch, steps, warmup, 0.01);
+            out.printf(Locale.ROOT, "%s batch %d threads %d torch4j %s (libtorch %s): median %.3f ms/step%n",
+                    e.name(), batch, Torch.threads(), Torch.version(), Torch.LIBTORCH_VERSION, Bench.median(times));
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,81 @@
+package dev.torch4j.nn;
+
+import dev.torch4j.tensor.DType;
+import dev.torch4j.tensor.Tensor;
+import dev.torch4j.tensor.Torch;
+
+/**
+ * Batch normalisation over [N, C, H, W], as PyTorch's {@code nn.BatchNorm2d}: batch statistics in training
+ * (updating the running ones), running statistics in evaluation. State-dict keys: weight, bias,
+ * running_mean, running_var, num_batches_tracked.
+ */
+public final class BatchNorm2d extends Module {
+    private final long features;
+    private final double eps;
+    private final Double momentum; // null: cumulative moving average
+    private final Tensor weight, bias, runningMean, runningVar, batchesTracked;
+
+    private BatchNorm2d(long features, double eps, Double momentum, boolean affine, boolean trackRunningStats) {
+        if (features <= 0) throw new IllegalArgumentException("BatchNorm2d needs a positive feature count, got " + features);
+        this.features = features;
+        this.eps = eps;
+        this.momentum = momentum;
+        weight = affine ? registerParameter("weight", Tensor.ones(features)) : null;
+        bias = affine ? registerParameter("bias", Tensor.zeros(features)) : null;
+        if (trackRunningStats) {
+            runningMean = registerBuffer("running_mean", Tensor.zeros(features));
+            runningVar = registerBuffer("running_var", Tensor.ones(features));
+            batchesTracked = registerBuffer("num_batches_tracked", Tensor.zeros(DType.INT64));
+        } else {
+            runningMean = runningVar = batchesTracked = null;
+        }
+    }
+
+    /** eps 1e-5, momentum 0.1, affine, running statistics: PyTorch's defaults. */
+    public static BatchNorm2d of(long features) {
+        return new BatchNorm2d(features, 1e-5, 0.1, true, true);
+    }
+
+    /** momentum null means a cumulative moving average, as in PyTorch. */
+    public static BatchNorm2d of(long features, double eps, Double momentum, boolean affine, boolean trackRunningStats) {
+        return new BatchNorm2d(features, eps, momentum, affine, trackRunningStats);
+    }
+
+    public Tensor runningMean() {
+        return runningMean;
+    }
+
+    public Tensor runningVar() {
+        return runningVar;
+    }
+
+    public Tensor weight() {
+        return weight;
+    }
+
+    public Tensor bias() {
+        return bias;
+    }
+
+    @Override public Tensor forward(Tensor x) {
+        if (x.dim() != 4) throw new IllegalArgumentException("expected a 4-d input [N, " + features + ", H, W], got " + F.shape(x));
+        if (x.size(1) != features) throw new IllegalArgumentException("expected " + features + " channels, got " + x.size(1) + " (input " + F.shape(x) + ")");
+        boolean useBatchStats = isTraining() || runningMean == null;
+        double m = momentum == null ? 0.0 : momentum;
+        if (isTraining() && batchesTracked != null) {
+            try (Torch.NoGrad g = Torch.noGrad()) {
+                batchesTracked.handle().add_(new org.bytedeco.pytorch.Scalar(1L));
+            }
+            if (momentum == null) m = 1.0 / batchesTracked.itemLong();
+        }
+        if (useBatchStats && x.size(0) * x.size(2) * x.size(3) <= 1) {
+            throw new IllegalArgumentException("expected more than 1 value per channel when training, got input " + F.shape(x));
+        }
+        return F.batchNorm(x, runningMean, runningVar, weight, bias, useBatchStats, m, eps);
+    }
+
+    @Override protected String extraRepr() {
+        return features + ", eps=" + eps + ", momentum=" + (momentum == null ? "None" : momentum) + ", affine="
+                + (weight != null ? "True" : "False") + ", track_running_stats=" + (runningMean != null ? "True" : "False");
+    }
+}

@@ -1,0 +1,121 @@
+package dev.torch4j.nn;
+
+import dev.torch4j.tensor.Tensor;
+import org.bytedeco.pytorch.LongOptional;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.TensorOptional;
+import org.bytedeco.pytorch.global.torch;
+
+import java.util.Arrays;
+
+/** Functional forms of the layers, as PyTorch's {@code torch.nn.functional}. */
+public final class F {
+    private F() {}
+
+    private static org.bytedeco.pytorch.Tensor h(Tensor t) {
+        return t.handle();
+    }
+
+    private static TensorOptional opt(Tensor t) {
+        return t == null ? new TensorOptional() : new TensorOptional(t.handle());
+    }
+
+    private static Tensor run(java.util.function.Supplier<org.bytedeco.pytorch.Tensor> f) {
+        try {
+            return Tensor.wrap(f.get());
+        } catch (RuntimeException e) {
+            throw dev.torch4j.tensor.TorchException.from(e);
+        }
+    }
+
+    /** 2-d convolution with numeric padding (top/bottom, left/right). */
+    public static Tensor conv2d(Tensor x, Tensor weight, Tensor bias, long[] stride, long[] padding, long[] dilation, long groups) {
+        return run(() -> torch.conv2d(h(x), h(weight), opt(bias), stride, padding, dilation, groups));
+    }
+
+    /** 2-d convolution with padding {@code "same"} or {@code "valid"}. */
+    public static Tensor conv2d(Tensor x, Tensor weight, Tensor bias, long[] stride, String padding, long[] dilation, long groups) {
+        return run(() -> torch.conv2d(h(x), h(weight), opt(bias), stride, padding, dilation, groups));
+    }
+
+    public static Tensor linear(Tensor x, Tensor weight, Tensor bias) {
+        return run(() -> torch.linear(h(x), h(weight), opt(bias)));
+    }
+
+    /** Max pooling; stride defaults to the kernel (pass it explicitly: the presets' default is garbage). */
+    public static Tensor maxPool2d(Tensor x, long[] kernel, long[] stride, long[] padding, long[] dilation, boolean ceilMode) {
+        return run(() -> torch.max_pool2d(h(x), kernel, stride, padding, dilation, ceilMode));
+    }
+
+    public static Tensor maxPool2d(Tensor x, int kernel) {
+        long[] k = {kernel, kernel};
+        return maxPool2d(x, k, k, new long[] {0, 0}, new long[] {1, 1}, false);
+    }
+
+    public static Tensor avgPool2d(Tensor x, long[] kernel, long[] stride, long[] padding, boolean ceilMode, boolean countIncludePad) {
+        return run(() -> torch.avg_pool2d(h(x), kernel, stride, padding, ceilMode, countIncludePad, new LongOptional()));
+    }
+
+    public static Tensor avgPool2d(Tensor x, int kernel) {
+        long[] k = {kernel, kernel};
+        return avgPool2d(x, k, k, new long[] {0, 0}, false, true);
+    }
+
+    public static Tensor adaptiveAvgPool2d(Tensor x, long outH, long outW) {
+        return run(() -> torch.adaptive_avg_pool2d(h(x), outH, outW));
+    }
+
+    /** Batch normalisation; running statistics may be null (then batch statistics are always used). */
+    public static Tensor batchNorm(Tensor x, Tensor runningMean, Tensor runningVar, Tensor weight, Tensor bias,
+                                   boolean training, double momentum, double eps) {
+        return run(() -> torch.batch_norm(h(x), opt(weight), opt(bias), opt(runningMean), opt(runningVar),
+                training, momentum, eps, true));
+    }
+
+    public static Tensor dropout(Tensor x, double p, boolean training) {
+        if (p < 0 || p > 1) throw new IllegalArgumentException("dropout probability must be in [0, 1], got " + p);
+        return run(() -> torch.dropout(h(x), p, training));
+    }
+
+    public static Tensor relu(Tensor x) {
+        return x.relu();
+    }
+
+    public static Tensor leakyRelu(Tensor x, double negativeSlope) {
+        return run(() -> torch.leaky_relu(h(x), new Scalar(negativeSlope)));
+    }
+
+    public static Tensor sigmoid(Tensor x) {
+        return x.sigmoid();
+    }
+
+    public static Tensor tanh(Tensor x) {
+        return x.tanh();
+    }
+
+    public static Tensor softmax(Tensor x, int dim) {
+        return x.softmax(dim);
+    }
+
+    public static Tensor logSoftmax(Tensor x, int dim) {
+        return x.logSoftmax(dim);
+    }
+
+    public static Tensor flatten(Tensor x, int startDim, int endDim) {
+        return x.flatten(startDim, endDim);
+    }
+
+    /** Mean cross-entropy of logits [N, C] against class indices [N] (int64). */
+    public static Tensor crossEntropy(Tensor logits, Tensor target) {
+        return run(() -> torch.cross_entropy_loss(h(logits), h(target)));
+    }
+
+    /** Mean binary cross-entropy of logits against targets in [0, 1] (same shape). */
+    public static Tensor binaryCrossEntropyWithLogits(Tensor logits, Tensor target) {
+        return run(() -> torch.binary_cross_entropy_with_logits(h(logits), h(target)));
+    }
+
+    static String shape(Tensor x) {
+        return Arrays.toString(x.shape());
+    }
+}

@@ -1,0 +1,30 @@
+package dev.torch4j.nn;
+
+import dev.torch4j.tensor.Tensor;
+import dev.torch4j.tensor.Torch;
+
+/** PyTorch's default initialisations, drawing from the generator in the same order as PyTorch does. */
+final class Init {
+    private Init() {}
+
+    /** kaiming_uniform_(w, a=sqrt(5)), PyTorch's default for Linear and Conv weights; same arithmetic as Python's. */
+    static void kaimingUniformDefault(Tensor w, long fanIn) {
+        double a = Math.sqrt(5.0);
+        double gain = Math.sqrt(2.0 / (1 + a * a));
+        double std = gain / Math.sqrt(fanIn);
+        double bound = Math.sqrt(3.0) * std;
+        uniform(w, -bound, bound);
+    }
+
+    /** The default bias: U(-1/sqrt(fan_in), 1/sqrt(fan_in)). */
+    static void biasDefault(Tensor b, long fanIn) {
+        double bound = fanIn > 0 ? 1 / Math.sqrt(fanIn) : 0;
+        uniform(b, -bound, bound);
+    }
+
+    static void uniform(Tensor t, double from, double to) {
+        try (Torch.NoGrad g = Torch.noGrad()) {
+            t.handle().uniform_(from, to, new org.bytedeco.pytorch.GeneratorOptional());
+        }
+    }
+}

@@ -1,0 +1,181 @@
+package dev.torch4j.nn;
+
+import com.google.gson.Gson;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import dev.torch4j.tensor.DType;
+import dev.torch4j.tensor.Tensor;
+import org.bytedeco.javacpp.BytePointer;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The safetensors format: an 8-byte little-endian header length, a JSON header (dtype, shape and byte
+ * range of every tensor), then the raw little-endian data. Reading checks every length and range against
+ * the file, so a truncated or hostile file is reported, never trusted.
+ */
+public final class SafeTensors {
+    private static final long MAX_HEADER = 100L << 20;
+    private static final Map<DType, String> CODES = new LinkedHashMap<>();
+
+    static {
+        CODES.put(DType.FLOAT32, "F32");
+        CODES.put(DType.FLOAT64, "F64");
+        CODES.put(DType.FLOAT16, "F16");
+        CODES.put(DType.BFLOAT16, "BF16");
+        CODES.put(DType.INT64, "I64");
+        CODES.put(DType.INT32, "I32");
+        CODES.put(DType.INT16, "I16");
+        CODES.put(DType.INT8, "I8");
+        CODES.put(DType.UINT8, "U8");
+        CODES.put(DType.BOOL, "BOOL");
+    }
+
+    private SafeTensors() {}
+
+    static int elementSize(DType d) {
+        switch (d) {
+            case FLOAT64: case INT64: return 8;
+            case FLOAT32: case INT32: return 4;
+            case FLOAT16: case BFLOAT16: case INT16: return 2;
+            default: return 1;
+        }
+    }
+
+    /** Writes {@code tensors} to {@code file} atomically. */
+    public static void write(Map<String, Tensor> tensors, Path file) {
+        try (dev.torch4j.tensor.Scope scope = dev.torch4j.tensor.Scope.open()) {
+            JsonObject header = new JsonObject();
+            Map<String, Tensor> cpu = new LinkedHashMap<>();
+            long offset = 0;
+            for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
+                Tensor t = e.getValue().detach().to(dev.torch4j.tensor.Device.cpu()).contiguous();
+                long bytes = t.numel() * elementSize(t.dtype());
+                JsonObject entry = new JsonObject();
+                entry.addProperty("dtype", CODES.get(t.dtype()));
+                JsonArray shape = new JsonArray();
+                for (long d : t.shape()) shape.add(d);
+                entry.add("shape", shape);
+                JsonArray range = new JsonArray();
+                range.add(offset);
+                range.add(offset + bytes);
+                entry.add("data_offsets", range);
+                header.add(e.getKey(), entry);
+                cpu.put(e.getKey(), t);
+                offset += bytes;
+            }
+            byte[] json = new Gson().toJson(header).getBytes(StandardCharsets.UTF_8);
+            int padded = (json.length + 7) / 8 * 8; // the data starts 8-byte aligned
+            ByteBuffer head = ByteBuffer.allocate(8 + padded).order(ByteOrder.LITTLE_ENDIAN);
+            head.putLong(padded).put(json);
+            while (head.hasRemaining()) head.put((byte) ' ');
+            head.flip();
+            AtomicFiles.write(file, tmp -> {
+                try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                    while (head.hasRemaining()) ch.write(head);
+                    for (Tensor t : cpu.values()) {
+                        long bytes = t.numel() * elementSize(t.dtype());
+                        if (bytes == 0) continue;
+                        ByteBuffer data = new BytePointer(t.handle().data_ptr()).capacity(bytes).asByteBuffer();
+                        while (data.hasRemaining()) ch.write(data);
+                    }
+                    ch.force(true);
+                }
+            });
+        }
+    }
+
+    /** Reads every tensor of a safetensors file into CPU tensors, in file order. */
+    public static StateDict read(Path file) {
+        if (!Files.isRegularFile(file)) throw new StateDictException("no such file: " + file);
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = ch.size();
+            if (size < 8) throw bad(file, "file is " + size + " bytes, shorter than the 8-byte header length");
+            ByteBuffer lenBuf = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+            readFully(ch, lenBuf, 0);
+            long headerLen = lenBuf.getLong(0);
+            if (headerLen < 2 || headerLen > MAX_HEADER || headerLen > size - 8) {
+                throw bad(file, "header length " + headerLen + " does not fit a file of " + size + " bytes");
+            }
+            ByteBuffer headBuf = ByteBuffer.allocate((int) headerLen);
+            readFully(ch, headBuf, 8);
+            JsonObject header;
+            try {
+                JsonElement parsed = JsonParser.parseString(new String(headBuf.array(), StandardCharsets.UTF_8));
+                if (!parsed.isJsonObject()) throw bad(file, "header is not a JSON object");
+                header = parsed.getAsJsonObject();
+            } catch (RuntimeException e) {
+                if (e instanceof StateDictException) throw e;
+                throw bad(file, "header is not valid JSON (" + e.getMessage() + ")");
+            }
+            long dataStart = 8 + headerLen, dataSize = size - dataStart;
+            StateDict out = new StateDict();
+            for (Map.Entry<String, JsonElement> e : header.entrySet()) {
+                if (e.getKey().equals("__metadata__")) continue;
+                out.put(e.getKey(), readTensor(file, ch, e.getKey(), e.getValue(), dataStart, dataSize));
+            }
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Tensor readTensor(Path file, FileChannel ch, String key, JsonElement spec, long dataStart, long dataSize) throws IOException {
+        try {
+            JsonObject o = spec.getAsJsonObject();
+            String code = o.get("dtype").getAsString();
+            DType dtype = null;
+            for (Map.Entry<DType, String> c : CODES.entrySet()) if (c.getValue().equals(code)) dtype = c.getKey();
+            if (dtype == null) throw bad(file, "tensor '" + key + "' has unsupported dtype " + code);
+            JsonArray shapeJson = o.getAsJsonArray("shape");
+            long[] shape = new long[shapeJson.size()];
+            long numel = 1;
+            for (int i = 0; i < shape.length; i++) {
+                shape[i] = shapeJson.get(i).getAsLong();
+                if (shape[i] < 0) throw bad(file, "tensor '" + key + "' has a negative dimension");
+                numel = Math.multiplyExact(numel, shape[i]);
+            }
+            JsonArray range = o.getAsJsonArray("data_offsets");
+            long begin = range.get(0).getAsLong(), end = range.get(1).getAsLong();
+            long bytes = Math.multiplyExact(numel, elementSize(dtype));
+            if (begin < 0 || end < begin || end > dataSize || end - begin != bytes) {
+                throw bad(file, "tensor '" + key + "' (" + code + " " + java.util.Arrays.toString(shape) + ", " + bytes
+                        + " bytes) has byte range [" + begin + ", " + end + ") outside the " + dataSize + " data bytes");
+            }
+            Tensor t = Tensor.zeros(dtype, shape);
+            if (bytes > 0) {
+                MappedByteBuffer src = ch.map(FileChannel.MapMode.READ_ONLY, dataStart + begin, bytes);
+                new BytePointer(t.handle().data_ptr()).capacity(bytes).asByteBuffer().put(src);
+            }
+            return t;
+        } catch (ArithmeticException | IllegalStateException | NullPointerException | IndexOutOfBoundsException | UnsupportedOperationException e) {
+            throw bad(file, "tensor '" + key + "' has a malformed header entry (" + e + ")");
+        }
+    }
+
+    private static void readFully(FileChannel ch, ByteBuffer buf, long position) throws IOException {
+        long pos = position;
+        while (buf.hasRemaining()) {
+            int n = ch.read(buf, pos);
+            if (n < 0) throw new IOException("unexpected end of file");
+            pos += n;
+        }
+    }
+
+    private static StateDictException bad(Path file, String reason) {
+        return new StateDictException("not a valid safetensors file: " + file + ": " + reason);
+    }
+}

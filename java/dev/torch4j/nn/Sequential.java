@@ -1,0 +1,64 @@
+package dev.torch4j.nn;
+
+import dev.torch4j.tensor.Tensor;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Modules run one after another, named "0", "1", ... as in PyTorch (so state-dict keys match).
+ * Nestable, indexable ({@link #get(int)}) and sliceable ({@link #slice(int, int)} keeps the original
+ * names, like PyTorch's {@code seq[10:]}).
+ */
+public final class Sequential extends Module {
+    private Sequential() {}
+
+    public static Sequential of(Module... modules) {
+        Sequential s = new Sequential();
+        for (Module m : modules) s.add(m);
+        return s;
+    }
+
+    public static Sequential of(List<? extends Module> modules) {
+        return of(modules.toArray(new Module[0]));
+    }
+
+    /** Appends a module under the next index. Returns this. */
+    public Sequential add(Module m) {
+        register(String.valueOf(size()), m);
+        return this;
+    }
+
+    public int size() {
+        return namedChildren().size();
+    }
+
+    /** The module at position {@code i}; negative counts from the end. */
+    public Module get(int i) {
+        List<Module> c = children();
+        int j = i < 0 ? c.size() + i : i;
+        if (j < 0 || j >= c.size()) throw new IndexOutOfBoundsException("index " + i + " out of range for Sequential of " + c.size());
+        return c.get(j);
+    }
+
+    /** Positions from (inclusive) to (exclusive) as a new Sequential sharing the modules, names kept. */
+    public Sequential slice(int from, int to) {
+        int n = size();
+        if (from < 0 || to > n || from > to) throw new IndexOutOfBoundsException("slice [" + from + ", " + to + ") out of range for Sequential of " + n);
+        Sequential s = new Sequential();
+        List<Map.Entry<String, Module>> entries = new ArrayList<>(namedChildren().entrySet());
+        for (Map.Entry<String, Module> e : entries.subList(from, to)) s.register(e.getKey(), e.getValue());
+        return s;
+    }
+
+    /** Positions from {@code from} to the end (e.g. VGG16 features from 10). */
+    public Sequential slice(int from) {
+        return slice(from, size());
+    }
+
+    @Override public Tensor forward(Tensor x) {
+        for (Module m : children()) x = m.call(x);
+        return x;
+    }
+}

@@ -1,0 +1,107 @@
+package dev.torch4j.nn;
+
+import dev.torch4j.tensor.Scope;
+import dev.torch4j.tensor.Tensor;
+import org.bytedeco.pytorch.InputArchive;
+import org.bytedeco.pytorch.OutputArchive;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Named tensors in order: a model's parameters and buffers under PyTorch's keys ({@code 0.0.weight},
+ * {@code conv1.bias}, {@code features.10.weight} ...). Saved as {@code .safetensors} (readable by Python's
+ * safetensors) or as a libtorch archive.
+ */
+public final class StateDict extends LinkedHashMap<String, Tensor> {
+    private static final long serialVersionUID = 1L;
+    private static final int LISTED = 10;
+
+    /** What a non-strict load left out. */
+    public record LoadResult(List<String> missingKeys, List<String> unexpectedKeys) {}
+
+    /** Writes {@code .safetensors}, atomically (a crash never leaves a half-written file). */
+    public void save(Path file) {
+        SafeTensors.write(this, file);
+    }
+
+    /** Reads a {@code .safetensors} file. */
+    public static StateDict load(Path file) {
+        return SafeTensors.read(file);
+    }
+
+    /** Writes a libtorch archive (torch::save format), atomically. */
+    public void saveArchive(Path file) {
+        try (Scope s = Scope.open()) {
+            OutputArchive archive = new OutputArchive();
+            for (Map.Entry<String, Tensor> e : entrySet()) archive.write(e.getKey(), e.getValue().handle());
+            AtomicFiles.write(file, tmp -> archive.save_to(tmp.toString()));
+        } catch (RuntimeException e) {
+            throw new StateDictException("cannot write libtorch archive " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Reads the keys of {@code model}'s state dict from a libtorch archive written by {@link #saveArchive}. */
+    public static StateDict loadArchive(Path file, Module model) {
+        if (!Files.isRegularFile(file)) throw new StateDictException("no such file: " + file);
+        StateDict out = new StateDict();
+        InputArchive archive = new InputArchive();
+        archive.retainReference();
+        try {
+            archive.load_from(file.toString());
+            for (Map.Entry<String, Tensor> e : model.stateDict().entrySet()) {
+                org.bytedeco.pytorch.Tensor t = new org.bytedeco.pytorch.Tensor();
+                if (archive.try_read(e.getKey(), t)) out.put(e.getKey(), Tensor.wrap(t));
+            }
+        } catch (RuntimeException e) {
+            throw new StateDictException("cannot read libtorch archive " + file + ": " + dev.torch4j.tensor.TorchException.from(e).getMessage(), e);
+        } finally {
+            archive.releaseReference();
+        }
+        return out;
+    }
+
+    /**
+     * Copies these values into {@code model}'s parameters and buffers (converting device and dtype).
+     * Shapes must agree. When strict, missing and unexpected keys are errors too; otherwise they are
+     * returned. Nothing is changed when an error is raised.
+     */
+    LoadResult loadInto(Module model, boolean strict) {
+        StateDict target = model.stateDict();
+        List<String> missing = new ArrayList<>(), unexpected = new ArrayList<>(), mismatched = new ArrayList<>();
+        for (String k : target.keySet()) if (!containsKey(k)) missing.add(k);
+        for (Map.Entry<String, Tensor> e : entrySet()) {
+            Tensor t = target.get(e.getKey());
+            if (t == null) unexpected.add(e.getKey());
+            else if (!Arrays.equals(t.shape(), e.getValue().shape())) {
+                mismatched.add(e.getKey() + ": model has " + Arrays.toString(t.shape()) + ", file has " + Arrays.toString(e.getValue().shape()));
+            }
+        }
+        if (!mismatched.isEmpty() || strict && (!missing.isEmpty() || !unexpected.isEmpty())) {
+            StringBuilder msg = new StringBuilder("state dict does not fit ").append(model.getClass().getSimpleName()).append(':');
+            list(msg, "shape mismatch", mismatched);
+            if (strict) {
+                list(msg, "missing keys", missing);
+                list(msg, "unexpected keys", unexpected);
+            }
+            throw new StateDictException(msg.toString());
+        }
+        for (Map.Entry<String, Tensor> e : entrySet()) {
+            Tensor t = target.get(e.getKey());
+            if (t != null) t.copy_(e.getValue());
+        }
+        return new LoadResult(List.copyOf(missing), List.copyOf(unexpected));
+    }
+
+    private static void list(StringBuilder msg, String what, List<String> items) {
+        if (items.isEmpty()) return;
+        msg.append("\n  ").append(what).append(" (").append(items.size()).append("): ");
+        msg.append(String.join(", ", items.subList(0, Math.min(LISTED, items.size()))));
+        if (items.size() > LISTED) msg.append(", ...");
+    }
+}

@@ -1,0 +1,504 @@
+package dev.torch4j.tensor;
+
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.IntPointer;
+import org.bytedeco.javacpp.LongPointer;
+import org.bytedeco.javacpp.DoublePointer;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.pytorch.LongOptional;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.T_TensorTensor_T;
+import org.bytedeco.pytorch.TensorOptions;
+import org.bytedeco.pytorch.TensorVector;
+import org.bytedeco.pytorch.global.torch;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * An n-dimensional array on a device, with autograd: a thin, Java-shaped view of a libtorch tensor.
+ * Operations return new tensors; methods ending in an underscore change this one in place, as in PyTorch.
+ * Native memory is released when the enclosing {@link Scope} closes, by {@link #close()}, or by the GC.
+ */
+public final class Tensor implements AutoCloseable {
+    private final org.bytedeco.pytorch.Tensor t;
+
+    private Tensor(org.bytedeco.pytorch.Tensor t) {
+        this.t = t;
+    }
+
+    /** Wraps a presets tensor (escape hatch for code that talks to {@code org.bytedeco.pytorch} directly). */
+    public static Tensor wrap(org.bytedeco.pytorch.Tensor t) {
+        return new Tensor(t);
+    }
+
+    /** The underlying presets tensor; fails clearly when this tensor has been released. */
+    public org.bytedeco.pytorch.Tensor handle() {
+        if (t.isNull()) {
+            throw new IllegalStateException("this tensor has been released (its Scope closed or close() was called); "
+                    + "use scope.keep(t) to carry a tensor out of a scope");
+        }
+        return t;
+    }
+
+    static Tensor op(Supplier<org.bytedeco.pytorch.Tensor> f) {
+        try {
+            return new Tensor(f.get());
+        } catch (RuntimeException e) {
+            throw TorchException.from(e);
+        }
+    }
+
+    private static TensorOptions options(DType dtype) {
+        return new TensorOptions(dtype.scalarType);
+    }
+
+    // ---- creation -------------------------------------------------------------------------------------
+
+    public static Tensor zeros(long... shape) {
+        return zeros(DType.FLOAT32, shape);
+    }
+
+    public static Tensor zeros(DType dtype, long... shape) {
+        Torch.init();
+        checkShape(shape);
+        return op(() -> torch.zeros(shape, options(dtype)));
+    }
+
+    public static Tensor ones(long... shape) {
+        return ones(DType.FLOAT32, shape);
+    }
+
+    public static Tensor ones(DType dtype, long... shape) {
+        Torch.init();
+        checkShape(shape);
+        return op(() -> torch.ones(shape, options(dtype)));
+    }
+
+    public static Tensor full(double value, long... shape) {
+        Torch.init();
+        checkShape(shape);
+        return op(() -> torch.full(shape, new Scalar(value), options(DType.FLOAT32)));
+    }
+
+    /** Uniform on [0, 1). */
+    public static Tensor rand(long... shape) {
+        Torch.init();
+        checkShape(shape);
+        return op(() -> torch.rand(shape, options(DType.FLOAT32)));
+    }
+
+    /** Standard normal. */
+    public static Tensor randn(long... shape) {
+        Torch.init();
+        checkShape(shape);
+        return op(() -> torch.randn(shape, options(DType.FLOAT32)));
+    }
+
+    /** Uniform random integers in [0, high) as int64. */
+    public static Tensor randint(long high, long... shape) {
+        Torch.init();
+        checkShape(shape);
+        return op(() -> torch.randint(high, shape, options(DType.INT64)));
+    }
+
+    /** 0, 1, ..., end - 1 as int64. */
+    public static Tensor arange(long end) {
+        return arange(0, end, 1);
+    }
+
+    public static Tensor arange(long start, long end, long step) {
+        Torch.init();
+        return op(() -> torch.arange(new Scalar(start), new Scalar(end), new Scalar(step), options(DType.INT64)));
+    }
+
+    /** A float32 range: start, start + step, ... below end. */
+    public static Tensor arange(double start, double end, double step) {
+        Torch.init();
+        return op(() -> torch.arange(new Scalar(start), new Scalar(end), new Scalar(step), options(DType.FLOAT32)));
+    }
+
+    /** A float32 tensor holding {@code data} (row-major) with the given shape; no shape means 1-d. */
+    public static Tensor of(float[] data, long... shape) {
+        Tensor r = zeros(DType.FLOAT32, shapeFor(data.length, shape));
+        new FloatPointer(r.t.data_ptr()).put(data);
+        return r;
+    }
+
+    public static Tensor of(double[] data, long... shape) {
+        Tensor r = zeros(DType.FLOAT64, shapeFor(data.length, shape));
+        new DoublePointer(r.t.data_ptr()).put(data);
+        return r;
+    }
+
+    public static Tensor of(long[] data, long... shape) {
+        Tensor r = zeros(DType.INT64, shapeFor(data.length, shape));
+        new LongPointer(r.t.data_ptr()).put(data);
+        return r;
+    }
+
+    public static Tensor of(int[] data, long... shape) {
+        Tensor r = zeros(DType.INT32, shapeFor(data.length, shape));
+        new IntPointer(r.t.data_ptr()).put(data);
+        return r;
+    }
+
+    /** A uint8 tensor (pixels) holding {@code data}. */
+    public static Tensor ofBytes(byte[] data, long... shape) {
+        Tensor r = zeros(DType.UINT8, shapeFor(data.length, shape));
+        new BytePointer(r.t.data_ptr()).put(data);
+        return r;
+    }
+
+    /** A 0-dimensional float32 tensor. */
+    public static Tensor scalar(double value) {
+        return full(value);
+    }
+
+    private static long[] shapeFor(int length, long[] shape) {
+        if (shape.length == 0) return new long[] {length};
+        checkShape(shape);
+        long n = 1;
+        for (long d : shape) n *= d;
+        if (n != length) {
+            throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " holds " + n + " elements but "
+                    + length + " values were given");
+        }
+        return shape;
+    }
+
+    private static void checkShape(long[] shape) {
+        for (long d : shape) {
+            if (d < 0) throw new IllegalArgumentException("negative dimension in shape " + Arrays.toString(shape));
+        }
+    }
+
+    public static Tensor cat(List<Tensor> tensors, int dim) {
+        return op(() -> torch.cat(vector(tensors), dim));
+    }
+
+    public static Tensor stack(List<Tensor> tensors, int dim) {
+        return op(() -> torch.stack(vector(tensors), dim));
+    }
+
+    private static TensorVector vector(List<Tensor> tensors) {
+        if (tensors.isEmpty()) throw new IllegalArgumentException("cannot join an empty list of tensors");
+        TensorVector v = new TensorVector();
+        for (Tensor x : tensors) v.push_back(x.handle());
+        return v;
+    }
+
+    // ---- properties ---------------------------------------------------------------------------------
+
+    public long[] shape() {
+        org.bytedeco.pytorch.Tensor h = handle();
+        long[] s = new long[(int) h.dim()];
+        for (int i = 0; i < s.length; i++) s[i] = h.size(i);
+        return s;
+    }
+
+    /** Size of dimension {@code dim}; negative counts from the end. */
+    public long size(int dim) {
+        try {
+            return handle().size(dim);
+        } catch (RuntimeException e) {
+            throw TorchException.from(e);
+        }
+    }
+
+    public int dim() {
+        return (int) handle().dim();
+    }
+
+    public long numel() {
+        return handle().numel();
+    }
+
+    public DType dtype() {
+        return DType.of(handle().scalar_type());
+    }
+
+    public Device device() {
+        return Device.of(handle().device());
+    }
+
+    public boolean requiresGrad() {
+        return handle().requires_grad();
+    }
+
+    /** Turns gradient recording for this (leaf) tensor on or off, in place. Returns this. */
+    public Tensor requiresGrad(boolean on) {
+        try {
+            handle().set_requires_grad(on);
+        } catch (RuntimeException e) {
+            throw TorchException.from(e);
+        }
+        return this;
+    }
+
+    public boolean isLeaf() {
+        return handle().is_leaf();
+    }
+
+    // ---- conversion ---------------------------------------------------------------------------------
+
+    public Tensor to(Device device) {
+        return op(() -> handle().to(device.toNative(), handle().scalar_type()));
+    }
+
+    public Tensor to(DType dtype) {
+        return op(() -> handle().to(dtype.scalarType));
+    }
+
+    public Tensor to(Device device, DType dtype) {
+        return op(() -> handle().to(device.toNative(), dtype.scalarType));
+    }
+
+    public Tensor float32() {
+        return to(DType.FLOAT32);
+    }
+
+    public Tensor int64() {
+        return to(DType.INT64);
+    }
+
+    /** The single value of a one-element tensor. */
+    public double item() {
+        requireOneElement();
+        try {
+            return handle().item().toDouble();
+        } catch (RuntimeException e) {
+            throw TorchException.from(e);
+        }
+    }
+
+    public long itemLong() {
+        requireOneElement();
+        try {
+            return handle().item().toLong();
+        } catch (RuntimeException e) {
+            throw TorchException.from(e);
+        }
+    }
+
+    private void requireOneElement() {
+        if (numel() != 1) {
+            throw new IllegalStateException("item() needs a tensor with one element, this one has shape " + Arrays.toString(shape()));
+        }
+    }
+
+    /** The values, row-major, as float32 (copied to the CPU if needed). */
+    public float[] toFloatArray() {
+        try (Scope s = Scope.open()) {
+            org.bytedeco.pytorch.Tensor c = cpuContiguous(DType.FLOAT32);
+            float[] out = new float[(int) c.numel()];
+            new FloatPointer(c.data_ptr()).get(out);
+            return out;
+        }
+    }
+
+    public double[] toDoubleArray() {
+        try (Scope s = Scope.open()) {
+            org.bytedeco.pytorch.Tensor c = cpuContiguous(DType.FLOAT64);
+            double[] out = new double[(int) c.numel()];
+            new DoublePointer(c.data_ptr()).get(out);
+            return out;
+        }
+    }
+
+    public long[] toLongArray() {
+        try (Scope s = Scope.open()) {
+            org.bytedeco.pytorch.Tensor c = cpuContiguous(DType.INT64);
+            long[] out = new long[(int) c.numel()];
+            new LongPointer(c.data_ptr()).get(out);
+            return out;
+        }
+    }
+
+    private org.bytedeco.pytorch.Tensor cpuContiguous(DType dtype) {
+        if (numel() > Integer.MAX_VALUE) throw new IllegalStateException("tensor too large for a Java array: " + numel());
+        try {
+            return handle().detach().to(Device.cpu().toNative(), dtype.scalarType).contiguous();
+        } catch (RuntimeException e) {
+            throw TorchException.from(e);
+        }
+    }
+
+    // ---- arithmetic ---------------------------------------------------------------------------------
+
+    public Tensor add(Tensor o) { return op(() -> handle().add(o.handle())); }
+    public Tensor add(double v) { return op(() -> handle().add(new Scalar(v))); }
+    public Tensor sub(Tensor o) { return op(() -> handle().sub(o.handle())); }
+    public Tensor sub(double v) { return op(() -> handle().sub(new Scalar(v))); }
+    public Tensor mul(Tensor o) { return op(() -> handle().mul(o.handle())); }
+    public Tensor mul(double v) { return op(() -> handle().mul(new Scalar(v))); }
+    public Tensor div(Tensor o) { return op(() -> handle().div(o.handle())); }
+    public Tensor div(double v) { return op(() -> handle().div(new Scalar(v))); }
+    public Tensor pow(double e) { return op(() -> handle().pow(new Scalar(e))); }
+    public Tensor neg() { return op(() -> handle().neg()); }
+    public Tensor abs() { return op(() -> handle().abs()); }
+    public Tensor exp() { return op(() -> handle().exp()); }
+    public Tensor log() { return op(() -> handle().log()); }
+    public Tensor sqrt() { return op(() -> handle().sqrt()); }
+    public Tensor relu() { return op(() -> handle().relu()); }
+    public Tensor sigmoid() { return op(() -> handle().sigmoid()); }
+    public Tensor tanh() { return op(() -> torch.tanh(handle())); }
+
+    public Tensor clamp(double min, double max) {
+        return op(() -> torch.clamp(handle(), new org.bytedeco.pytorch.ScalarOptional(new Scalar(min)),
+                new org.bytedeco.pytorch.ScalarOptional(new Scalar(max))));
+    }
+
+    public Tensor matmul(Tensor o) {
+        return op(() -> handle().matmul(o.handle()));
+    }
+
+    // ---- in place -----------------------------------------------------------------------------------
+
+    public Tensor addInPlace(Tensor o) { try { handle().add_(o.handle()); } catch (RuntimeException e) { throw TorchException.from(e); } return this; }
+    public Tensor mulInPlace(double v) { try { handle().mul_(new Scalar(v)); } catch (RuntimeException e) { throw TorchException.from(e); } return this; }
+    public Tensor fill_(double v) { try { handle().fill_(new Scalar(v)); } catch (RuntimeException e) { throw TorchException.from(e); } return this; }
+    public Tensor zero_() { try { handle().zero_(); } catch (RuntimeException e) { throw TorchException.from(e); } return this; }
+
+    /** Copies {@code src}'s values into this tensor (shapes must broadcast), outside autograd. */
+    public Tensor copy_(Tensor src) {
+        try (Torch.NoGrad g = Torch.noGrad()) {
+            handle().copy_(src.handle());
+        } catch (RuntimeException e) {
+            throw TorchException.from(e);
+        }
+        return this;
+    }
+
+    // ---- shape --------------------------------------------------------------------------------------
+
+    public Tensor reshape(long... shape) { return op(() -> handle().reshape(shape)); }
+    public Tensor view(long... shape) { return op(() -> handle().view(shape)); }
+    public Tensor permute(long... dims) { return op(() -> handle().permute(dims)); }
+    public Tensor transpose(int a, int b) { return op(() -> handle().transpose(a, b)); }
+    public Tensor contiguous() { return op(() -> handle().contiguous()); }
+    public Tensor flatten(int startDim) { return op(() -> handle().flatten(startDim, -1)); }
+    public Tensor flatten(int startDim, int endDim) { return op(() -> handle().flatten(startDim, endDim)); }
+    public Tensor squeeze(int dim) { return op(() -> handle().squeeze(dim)); }
+    public Tensor unsqueeze(int dim) { return op(() -> handle().unsqueeze(dim)); }
+    /** Index {@code i} along dimension {@code dim}, that dimension removed (a view). */
+    public Tensor select(int dim, long i) { return op(() -> handle().select(dim, i)); }
+    /** Index {@code i} along the first dimension. */
+    public Tensor get(long i) { return select(0, i); }
+    /** {@code length} entries of dimension {@code dim} from {@code start} (a view). */
+    public Tensor narrow(int dim, long start, long length) { return op(() -> handle().narrow(dim, start, length)); }
+    public Tensor clone() { return op(() -> handle().clone()); }
+    /** A tensor sharing this one's values, cut off from autograd. */
+    public Tensor detach() { return op(() -> handle().detach()); }
+
+    // ---- reductions ---------------------------------------------------------------------------------
+
+    public Tensor sum() { return op(() -> handle().sum()); }
+    public Tensor sum(int dim, boolean keepDim) { return op(() -> handle().sum(new long[] {dim}, keepDim, new org.bytedeco.pytorch.ScalarTypeOptional())); }
+    public Tensor mean() { return op(() -> handle().mean()); }
+    public Tensor mean(int dim, boolean keepDim) { return op(() -> handle().mean(new long[] {dim}, keepDim, new org.bytedeco.pytorch.ScalarTypeOptional())); }
+    /** Sample standard deviation of all elements (Bessel-corrected, like torch.std). */
+    public Tensor std() { return op(() -> handle().std()); }
+    public Tensor max() { return op(() -> handle().max()); }
+    public Tensor min() { return op(() -> torch.min(handle())); }
+
+    /** The maxima along {@code dim} (values only; see {@link #argmax(int)} for indices). */
+    public Tensor max(int dim, boolean keepDim) {
+        try {
+            T_TensorTensor_T r = handle().max(dim, keepDim);
+            return new Tensor(r.get0());
+        } catch (RuntimeException e) {
+            throw TorchException.from(e);
+        }
+    }
+
+    public Tensor argmax(int dim) { return op(() -> handle().argmax(new LongOptional(dim), false)); }
+    public Tensor argmax() { return op(() -> handle().argmax()); }
+    public Tensor softmax(int dim) { return op(() -> handle().softmax(dim)); }
+    public Tensor logSoftmax(int dim) { return op(() -> handle().log_softmax(dim)); }
+
+    // ---- comparison (bool tensors) ------------------------------------------------------------------
+
+    public Tensor eq(Tensor o) { return op(() -> handle().eq(o.handle())); }
+    public Tensor eq(double v) { return op(() -> handle().eq(new Scalar(v))); }
+    public Tensor ne(Tensor o) { return op(() -> handle().ne(o.handle())); }
+    public Tensor gt(Tensor o) { return op(() -> handle().gt(o.handle())); }
+    public Tensor gt(double v) { return op(() -> handle().gt(new Scalar(v))); }
+    public Tensor lt(Tensor o) { return op(() -> handle().lt(o.handle())); }
+    public Tensor lt(double v) { return op(() -> handle().lt(new Scalar(v))); }
+    public Tensor ge(double v) { return op(() -> handle().ge(new Scalar(v))); }
+    public Tensor le(double v) { return op(() -> torch.le(handle(), new Scalar(v))); }
+
+    /** True when shapes agree and every element is within {@code atol + rtol * |other|}. */
+    public boolean allClose(Tensor other, double rtol, double atol) {
+        if (!Arrays.equals(shape(), other.shape())) return false;
+        try {
+            return handle().allclose(other.handle(), rtol, atol, false);
+        } catch (RuntimeException e) {
+            throw TorchException.from(e);
+        }
+    }
+
+    // ---- autograd -----------------------------------------------------------------------------------
+
+    /** Back-propagates from this scalar tensor into the leaves' {@link #grad()}. */
+    public void backward() {
+        if (numel() != 1) {
+            throw new IllegalStateException("backward() needs a scalar (one-element) tensor, got shape " + Arrays.toString(shape()));
+        }
+        try {
+            handle().backward();
+        } catch (RuntimeException e) {
+            throw TorchException.from(e);
+        }
+    }
+
+    /** The accumulated gradient, or null when none has been computed. */
+    public Tensor grad() {
+        org.bytedeco.pytorch.Tensor g = handle().grad();
+        return g == null || g.isNull() || !g.defined() ? null : new Tensor(g);
+    }
+
+    /** Keeps the gradient of this non-leaf tensor after backward, as PyTorch's retain_grad(). */
+    public Tensor retainGrad() {
+        try {
+            handle().retain_grad();
+        } catch (RuntimeException e) {
+            throw TorchException.from(e);
+        }
+        return this;
+    }
+
+    /** Sets this leaf's gradient to none (PyTorch's zero_grad(set_to_none=True)). */
+    public void clearGrad() {
+        org.bytedeco.pytorch.Tensor g = handle().mutable_grad();
+        if (g != null && !g.isNull() && g.defined()) g.reset();
+    }
+
+    /** Replaces this tensor's storage with {@code data}'s (keeping identity, grad flag and hooks). */
+    public void setData(Tensor data) {
+        try {
+            handle().set_data(data.handle());
+        } catch (RuntimeException e) {
+            throw TorchException.from(e);
+        }
+    }
+
+    // ---- lifetime and printing ----------------------------------------------------------------------
+
+    /** Releases this handle now (the values live on while other tensors share them). */
+    @Override public void close() {
+        if (!t.isNull()) t.releaseReference();
+    }
+
+    public boolean isReleased() {
+        return t.isNull();
+    }
+
+    /** PyTorch's printout: {@code tensor([[...]])}, abbreviated past 1,000 elements. */
+    @Override public String toString() {
+        if (t.isNull()) return "tensor(<released>)";
+        return TensorFormat.format(this);
+    }
+}
