@@ -5,11 +5,14 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import com.google.gson.Strictness;
+import com.google.gson.stream.JsonReader;
 import dev.torch4j.tensor.DType;
 import dev.torch4j.tensor.Tensor;
 import org.bytedeco.javacpp.BytePointer;
 
 import java.io.IOException;
+import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -114,7 +117,9 @@ public final class SafeTensors {
             readFully(ch, headBuf, 8);
             JsonObject header;
             try {
-                JsonElement parsed = JsonParser.parseString(new String(headBuf.array(), StandardCharsets.UTF_8));
+                JsonReader reader = new JsonReader(new StringReader(new String(headBuf.array(), StandardCharsets.UTF_8)));
+                reader.setStrictness(Strictness.STRICT);
+                JsonElement parsed = JsonParser.parseReader(reader);
                 if (!parsed.isJsonObject()) throw bad(file, "header is not a JSON object");
                 header = parsed.getAsJsonObject();
             } catch (RuntimeException e) {

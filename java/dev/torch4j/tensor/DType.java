@@ -33,7 +33,7 @@ public enum DType {
     }
 
     static DType of(ScalarType t) {
-        for (DType d : values()) if (d.scalarType == t) return d;
+        for (DType d : values()) if (d.scalarType.value == t.value) return d; // compare codes: the binding may hand out other instances
         throw new IllegalArgumentException("unsupported libtorch scalar type " + t);
     }
 

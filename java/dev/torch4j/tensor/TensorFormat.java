@@ -22,7 +22,7 @@ final class TensorFormat {
         } else {
             double[] values = t.toDoubleArray();
             Element fmt = Element.choose(shown(values, shape, summarise), dtype);
-            append(sb, values, shape, 0, 0, "tensor(".length() + 1, fmt, summarise);
+            append(sb, values, shape, 0, 0, "tensor(".length(), fmt, summarise);
         }
         Device device = t.device();
         if (device.type() != Device.Type.CPU) sb.append(", device='").append(device).append('\'');
@@ -76,19 +76,21 @@ final class TensorFormat {
         sb.append('[');
         if (dim == shape.length - 1) {
             int perLine = Math.max(1, (LINE_WIDTH - indent) / (fmt.width + 2));
-            int count = 0;
+            List<String> items = new ArrayList<>();
             for (long i = 0; i < n; i++) {
                 if (cut && i == EDGE) {
-                    sb.append(" ...,");
+                    items.add(" ..."); // PyTorch counts the ellipsis as an element when wrapping
                     i = n - EDGE - 1;
                     continue;
                 }
-                if (count > 0) sb.append(count % perLine == 0 ? ",\n" + " ".repeat(indent) : ", ");
-                sb.append(fmt.format(v[(int) (offset + i * stride)]));
-                count++;
+                items.add(fmt.format(v[(int) (offset + i * stride)]));
+            }
+            for (int k = 0; k < items.size(); k++) {
+                if (k > 0) sb.append(k % perLine == 0 ? ",\n" + " ".repeat(indent + 1) : ", ");
+                sb.append(items.get(k));
             }
         } else {
-            String sep = "," + "\n".repeat(shape.length - dim - 1) + " ".repeat(indent);
+            String sep = "," + "\n".repeat(shape.length - dim - 1) + " ".repeat(indent + 1);
             for (long i = 0; i < n; i++) {
                 if (cut && i == EDGE) {
                     sb.append(sep).append("...");

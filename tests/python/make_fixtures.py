@@ -1,0 +1,138 @@
+"""Generates torch4j's reference fixtures with Debian's PyTorch 1.13.1 (never needed to run the tests):
+    apt-get install python3-torch python3-torchvision
+    /usr/bin/python3 tests/python/make_fixtures.py
+Writes tests/resources/fixtures/{layers.safetensors, seed_state_dicts.json, init.safetensors}."""
+import json
+import os
+import struct
+import sys
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+OUT = os.path.join(HERE, "..", "resources", "fixtures")
+sys.path.insert(0, os.path.join(HERE, "..", "..", "..", "shared", "reference"))
+from seed_models import MODELS  # noqa: E402
+
+CODES = {torch.float32: "F32", torch.float64: "F64", torch.int64: "I64", torch.int32: "I32", torch.uint8: "U8", torch.bool: "BOOL"}
+
+
+def save_safetensors(tensors, path):
+    """The safetensors format written by hand, so that torch4j's reader is checked against an independent writer."""
+    header, blobs, offset = {}, [], 0
+    for name, t in tensors.items():
+        t = t.detach().contiguous().cpu()
+        data = t.numpy().tobytes()
+        header[name] = {"dtype": CODES[t.dtype], "shape": list(t.shape), "data_offsets": [offset, offset + len(data)]}
+        blobs.append(data)
+        offset += len(data)
+    h = json.dumps(header, separators=(",", ":")).encode()
+    h += b" " * ((8 - len(h) % 8) % 8)
+    with open(path, "wb") as f:
+        f.write(struct.pack("<Q", len(h)))
+        f.write(h)
+        for b in blobs:
+            f.write(b)
+
+
+def layers():
+    torch.manual_seed(1234)
+    out = {}
+
+    def conv_case(name, x, **kw):
+        conv = nn.Conv2d(x.shape[1], kw.pop("out"), kw.pop("k"), **kw)
+        out[f"{name}.input"] = x
+        out[f"{name}.weight"] = conv.weight
+        if conv.bias is not None:
+            out[f"{name}.bias"] = conv.bias
+        out[f"{name}.output"] = conv(x)
+
+    conv_case("conv_basic", torch.randn(2, 3, 7, 6), out=4, k=3)
+    conv_case("conv_stride_pad", torch.randn(2, 3, 9, 8), out=5, k=3, stride=2, padding=1)
+    conv_case("conv_dilation", torch.randn(1, 2, 10, 10), out=3, k=3, dilation=2, padding=(1, 2))
+    conv_case("conv_groups_nobias", torch.randn(2, 4, 6, 6), out=6, k=3, groups=2, bias=False)
+    conv_case("conv_same", torch.randn(2, 1, 8, 8), out=3, k=3, padding="same")
+    conv_case("conv_rect", torch.randn(1, 2, 7, 9), out=2, k=(3, 5), stride=(1, 2))
+
+    lin = nn.Linear(5, 3)
+    x = torch.randn(4, 5)
+    out.update({"linear.input": x, "linear.weight": lin.weight, "linear.bias": lin.bias, "linear.output": lin(x)})
+
+    x = torch.randn(2, 3, 9, 7)
+    out["pool.input"] = x
+    out["pool.max2"] = F.max_pool2d(x, 2)
+    out["pool.max3s2p1"] = F.max_pool2d(x, 3, stride=2, padding=1)
+    out["pool.avg2"] = F.avg_pool2d(x, 2)
+    out["pool.avg3s1"] = F.avg_pool2d(x, 3, stride=1)
+    out["pool.adaptive1"] = F.adaptive_avg_pool2d(x, 1)
+    out["pool.adaptive2x3"] = F.adaptive_avg_pool2d(x, (2, 3))
+
+    bn = nn.BatchNorm2d(3)
+    with torch.no_grad():
+        bn.weight.copy_(torch.randn(3))
+        bn.bias.copy_(torch.randn(3))
+    out["bn.weight"], out["bn.bias"] = bn.weight.clone(), bn.bias.clone()
+    x1, x2 = torch.randn(4, 3, 5, 5) * 2 + 1, torch.randn(4, 3, 5, 5)
+    out["bn.input1"], out["bn.input2"] = x1, x2
+    bn.train()
+    out["bn.train_output1"] = bn(x1)
+    out["bn.train_output2"] = bn(x2)
+    out["bn.running_mean"], out["bn.running_var"] = bn.running_mean.clone(), bn.running_var.clone()
+    out["bn.num_batches_tracked"] = bn.num_batches_tracked.clone()
+    bn.eval()
+    out["bn.eval_output"] = bn(x1)
+
+    x = torch.randn(3, 6)
+    out["act.input"] = x
+    out["act.relu"] = F.relu(x)
+    out["act.leaky_relu"] = F.leaky_relu(x, 0.1)
+    out["act.sigmoid"] = torch.sigmoid(x)
+    out["act.tanh"] = torch.tanh(x)
+    out["act.softmax"] = F.softmax(x, 1)
+    out["act.log_softmax"] = F.log_softmax(x, 1)
+    out["act.dropout_eval"] = F.dropout(x, 0.5, training=False)
+
+    # one backward pass of a small net: conv-bn-relu-pool-flatten-linear, cross-entropy
+    net = nn.Sequential(nn.Conv2d(2, 4, 3, padding=1), nn.BatchNorm2d(4), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(), nn.Linear(4 * 3 * 3, 5))
+    x = torch.randn(3, 2, 6, 6, requires_grad=True)
+    y = torch.tensor([0, 4, 2])
+    net.train()
+    loss = F.cross_entropy(net(x), y)
+    loss.backward()
+    out["net.input"], out["net.target"], out["net.loss"] = x.detach(), y, loss.detach()
+    out["net.input_grad"] = x.grad
+    for k, v in net.state_dict().items():
+        out[f"net.param.{k}"] = v
+    for k, p in net.named_parameters():
+        out[f"net.grad.{k}"] = p.grad
+    return out
+
+
+def init_fixture():
+    # PyTorch's default initialisation drawn after manual_seed(42): torch4j must draw the same numbers.
+    torch.manual_seed(42)
+    lin = nn.Linear(6, 4)
+    conv = nn.Conv2d(3, 2, 3)
+    return {"linear.weight": lin.weight, "linear.bias": lin.bias, "conv.weight": conv.weight, "conv.bias": conv.bias}
+
+
+def seed_keys():
+    out = {}
+    for name, (make, shape) in MODELS.items():
+        if "vgg" in name or "resnet" in name:
+            continue
+        m = make()
+        out[name] = {"params": sum(p.numel() for p in m.parameters()),
+                     "state_dict": [[k, list(v.shape)] for k, v in m.state_dict().items()]}
+    return out
+
+
+if __name__ == "__main__":
+    os.makedirs(OUT, exist_ok=True)
+    save_safetensors(layers(), os.path.join(OUT, "layers.safetensors"))
+    save_safetensors(init_fixture(), os.path.join(OUT, "init.safetensors"))
+    with open(os.path.join(OUT, "seed_state_dicts.json"), "w") as f:
+        json.dump(seed_keys(), f, indent=1)
+    print("fixtures written to", os.path.normpath(OUT), "with torch", torch.__version__)
