@@ -19,7 +19,6 @@ final class Bench {
     /** Returns the per-step times in milliseconds (after {@code warmup} untimed steps). */
     static double[] run(Module model, long[] inputShape, int batch, int steps, int warmup, double lr) {
         Torch.manualSeed(0);
-        model.train();
         long[] shape = inputShape.clone();
         shape[0] = batch;
         Tensor x, y;
@@ -27,9 +26,10 @@ final class Bench {
         try (Scope s = Scope.open()) {
             x = s.keep(Tensor.randn(shape));
             long classes;
-            try (Torch.NoGrad g = Torch.noGrad()) {
-                classes = model.call(x.narrow(0, 0, 1)).size(1);
+            try (Torch.NoGrad g = Torch.noGrad()) { // eval: batch norm cannot train on one sample
+                classes = model.eval().call(x.narrow(0, 0, 1)).size(1);
             }
+            model.train();
             binary = classes == 1;
             y = s.keep(Tensor.randint(Math.max(classes, 2), batch));
         }

@@ -1,0 +1,55 @@
+package dev.torch4j.cli;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class MainTest {
+    private String out, err;
+
+    private int run(String... args) {
+        ByteArrayOutputStream o = new ByteArrayOutputStream(), e = new ByteArrayOutputStream();
+        int rc = Main.run(args, new PrintStream(o, true, StandardCharsets.UTF_8), new PrintStream(e, true, StandardCharsets.UTF_8));
+        out = o.toString(StandardCharsets.UTF_8);
+        err = e.toString(StandardCharsets.UTF_8);
+        return rc;
+    }
+
+    @Test void helpListsTheCommands() {
+        assertThat(run("--help")).isZero();
+        assertThat(out).contains("version", "summary --model NAME", "bench --model NAME");
+        assertThat(run()).isEqualTo(2);
+    }
+
+    @Test void versionReportsLibtorchDevicesAndThreads() {
+        assertThat(run("version")).isZero();
+        assertThat(out).contains("libtorch 2.10.0", "cpu build", "devices: cpu", "threads: ", "BLAS 1", "native shim 0.1.0");
+    }
+
+    @Test void summaryPrintsTheSeedFigures() {
+        assertThat(run("summary", "--model", "s2-gap", "--input", "1,1,28,28")).isZero();
+        assertThat(out).contains("Total params: 56,394", "Total mult-adds (M): 2.79");
+        assertThat(run("summary", "--model", "s0-cnn")).isZero();
+        assertThat(out).contains("│    └─BatchNorm2d: 2-3");
+    }
+
+    @Test void badInputIsExplainedWithoutAStackTrace() {
+        assertThat(run("summary", "--model", "vgg99")).isEqualTo(1);
+        assertThat(err).contains("unknown model 'vgg99'", "s2-flat");
+        assertThat(run("summary", "--model", "s2-flat", "--inptu", "1,1,28,28")).isEqualTo(2);
+        assertThat(err).contains("unknown option --inptu");
+        assertThat(run("summary", "--model", "s2-flat", "--input", "1,1,32,32")).isEqualTo(1);
+        assertThat(err).contains("layer 9 (Linear(in_features=576", "[1, 1024]");
+        assertThat(run("bench", "--model", "s1-a", "--batch", "0")).isEqualTo(2);
+        assertThat(err).contains("--batch must be a positive integer");
+    }
+
+    @Test void benchReportsAMedianStepTime() {
+        assertThat(run("bench", "--model", "s2-gap", "--batch", "8", "--steps", "5", "--warmup", "1", "--threads", "1")).isZero();
+        assertThat(out).matches("(?s)s2-gap batch 8 threads 1 .*median \\d+\\.\\d{3} ms/step\\s*");
+    }
+}
