@@ -84,8 +84,12 @@ public final class Conv2d extends Module {
     }
 
     public Conv2d dilation(long d) {
-        if (d <= 0) throw new IllegalArgumentException("Conv2d dilation must be positive, got " + d);
-        dilation = new long[] {d, d};
+        return dilation(d, d);
+    }
+
+    public Conv2d dilation(long dh, long dw) {
+        if (dh <= 0 || dw <= 0) throw new IllegalArgumentException("Conv2d dilation must be positive, got " + dh + "x" + dw);
+        dilation = new long[] {dh, dw};
         return this;
     }
 

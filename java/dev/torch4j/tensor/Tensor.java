@@ -121,33 +121,29 @@ public final class Tensor implements AutoCloseable {
 
     /** A float32 tensor holding {@code data} (row-major) with the given shape; no shape means 1-d. */
     public static Tensor of(float[] data, long... shape) {
-        Tensor r = zeros(DType.FLOAT32, shapeFor(data.length, shape));
-        new FloatPointer(r.t.data_ptr()).put(data);
-        return r;
+        return filled(DType.FLOAT32, data.length, shape, p -> new FloatPointer(p).put(data));
     }
 
     public static Tensor of(double[] data, long... shape) {
-        Tensor r = zeros(DType.FLOAT64, shapeFor(data.length, shape));
-        new DoublePointer(r.t.data_ptr()).put(data);
-        return r;
+        return filled(DType.FLOAT64, data.length, shape, p -> new DoublePointer(p).put(data));
     }
 
     public static Tensor of(long[] data, long... shape) {
-        Tensor r = zeros(DType.INT64, shapeFor(data.length, shape));
-        new LongPointer(r.t.data_ptr()).put(data);
-        return r;
+        return filled(DType.INT64, data.length, shape, p -> new LongPointer(p).put(data));
     }
 
     public static Tensor of(int[] data, long... shape) {
-        Tensor r = zeros(DType.INT32, shapeFor(data.length, shape));
-        new IntPointer(r.t.data_ptr()).put(data);
-        return r;
+        return filled(DType.INT32, data.length, shape, p -> new IntPointer(p).put(data));
     }
 
     /** A uint8 tensor (pixels) holding {@code data}. */
     public static Tensor ofBytes(byte[] data, long... shape) {
-        Tensor r = zeros(DType.UINT8, shapeFor(data.length, shape));
-        new BytePointer(r.t.data_ptr()).put(data);
+        return filled(DType.UINT8, data.length, shape, p -> new BytePointer(p).put(data));
+    }
+
+    private static Tensor filled(DType dtype, int length, long[] shape, java.util.function.Consumer<org.bytedeco.javacpp.Pointer> copy) {
+        Tensor r = zeros(dtype, shapeFor(length, shape));
+        copy.accept(r.t.data_ptr());
         return r;
     }
 

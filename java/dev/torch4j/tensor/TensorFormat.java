@@ -29,8 +29,18 @@ final class TensorFormat {
         if (t.numel() == 0 ? dtype != DType.FLOAT32 : dtype != DType.FLOAT32 && dtype != DType.INT64 && dtype != DType.BOOL) {
             sb.append(", dtype=torch.").append(dtype.torchName());
         }
-        if (t.requiresGrad()) sb.append(", requires_grad=True");
+        String gradFn = gradFn(t);
+        if (gradFn != null) sb.append(", grad_fn=<").append(gradFn).append('>');
+        else if (t.requiresGrad()) sb.append(", requires_grad=True");
         return sb.append(')').toString();
+    }
+
+    /** The autograd node that made {@code t} (e.g. MulBackward0), or null for a leaf. */
+    private static String gradFn(Tensor t) {
+        org.bytedeco.pytorch.Node node = t.handle().grad_fn();
+        if (node == null || node.isNull()) return null;
+        String name = node.name().getString();
+        return name.substring(name.lastIndexOf(':') + 1); // C++ names are namespace-qualified
     }
 
     /** The values that will be printed (edges only when summarising), which set the common format. */

@@ -140,6 +140,7 @@ class TensorTest {
                 + "         9.9000e+01],\n        [1.0000e+02,");
         assertThat(big).contains("        ...,\n        [2.7000e+03,");
         assertThat(Tensor.ones(2).requiresGrad(true)).hasToString("tensor([1., 1.], requires_grad=True)");
+        assertThat(Tensor.ones(2).requiresGrad(true).mul(Tensor.full(2, 2))).hasToString("tensor([2., 2.], grad_fn=<MulBackward0>)");
     }
 
     @Test void devicesParseAndReportAvailability() {
