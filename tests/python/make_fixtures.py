@@ -1,7 +1,8 @@
 """Generates torch4j's reference fixtures with Debian's PyTorch 1.13.1 (never needed to run the tests):
     apt-get install python3-torch python3-torchvision
     /usr/bin/python3 tests/python/make_fixtures.py
-Writes tests/resources/fixtures/{layers.safetensors, seed_state_dicts.json, init.safetensors}."""
+Writes tests/resources/fixtures/{layers.safetensors, seed_state_dicts.json, init.safetensors,
+optim.safetensors, schedulers.json, losses.safetensors}."""
 import json
 import os
 import struct
@@ -129,10 +130,103 @@ def seed_keys():
     return out
 
 
+OPTIMIZERS = {  # name -> constructor; three steps each on the same parameter and gradients
+    "sgd": lambda p: torch.optim.SGD(p, lr=0.1),
+    "sgd_momentum": lambda p: torch.optim.SGD(p, lr=0.1, momentum=0.9),
+    "sgd_dampening_wd": lambda p: torch.optim.SGD(p, lr=0.05, momentum=0.8, dampening=0.3, weight_decay=0.01),
+    "sgd_nesterov": lambda p: torch.optim.SGD(p, lr=0.1, momentum=0.9, nesterov=True, weight_decay=1e-3),
+    "adam": lambda p: torch.optim.Adam(p, lr=1e-3),
+    "adam_wd": lambda p: torch.optim.Adam(p, lr=1e-2, betas=(0.8, 0.99), eps=1e-6, weight_decay=0.1),
+    "adam_amsgrad": lambda p: torch.optim.Adam(p, lr=1e-2, amsgrad=True),
+    "adamw": lambda p: torch.optim.AdamW(p, lr=1e-2, weight_decay=0.1),
+    "adamw_amsgrad": lambda p: torch.optim.AdamW(p, lr=1e-2, weight_decay=0.05, amsgrad=True),
+    "rmsprop": lambda p: torch.optim.RMSprop(p, lr=1e-2),
+    "rmsprop_full": lambda p: torch.optim.RMSprop(p, lr=1e-2, alpha=0.9, eps=1e-6, weight_decay=0.01, momentum=0.5, centered=True),
+}
+
+
+def optim():
+    torch.manual_seed(7)
+    start = torch.randn(4, 3)
+    grads = [torch.randn(4, 3) for _ in range(3)]
+    out = {"start": start, "grad0": grads[0], "grad1": grads[1], "grad2": grads[2]}
+    for name, make in OPTIMIZERS.items():
+        p = start.clone().requires_grad_(True)
+        opt = make([p])
+        for i, g in enumerate(grads):
+            p.grad = g.clone()
+            opt.step()
+            out[f"{name}.step{i}"] = p.detach().clone()
+    return out
+
+
+def schedulers():
+    def run(make, epochs=12, metrics=None):
+        p = torch.zeros(1, requires_grad=True)
+        opt = torch.optim.SGD([p], lr=0.1)
+        s = make(opt)
+        lrs = []
+        for e in range(epochs):
+            lrs.append(opt.param_groups[0]["lr"])
+            opt.step()
+            s.step(metrics[e]) if metrics else s.step()
+        return lrs
+    S = torch.optim.lr_scheduler
+    plateau_metrics = [1.0, 0.9, 0.95, 0.96, 0.97, 0.89, 0.9, 0.91, 0.92, 0.93, 0.94, 0.95, 0.96, 0.97, 0.98]
+    return {
+        "step_5_0.1": run(lambda o: S.StepLR(o, 5, 0.1), 25),
+        "multistep_3_7_0.5": run(lambda o: S.MultiStepLR(o, [3, 7], 0.5)),
+        "exponential_0.9": run(lambda o: S.ExponentialLR(o, 0.9)),
+        "cosine_10_0.001": run(lambda o: S.CosineAnnealingLR(o, 10, 0.001), 25),
+        "plateau_min_p2_f0.5": run(lambda o: S.ReduceLROnPlateau(o, "min", factor=0.5, patience=2), 15, plateau_metrics),
+        "plateau_max_p1_cd1": run(lambda o: S.ReduceLROnPlateau(o, "max", factor=0.1, patience=1, cooldown=1, min_lr=1e-4), 15,
+                                  [1 - m for m in plateau_metrics]),
+    }
+
+
+def losses():
+    torch.manual_seed(11)
+    logits = torch.randn(6, 4, requires_grad=True)
+    target = torch.tensor([0, 3, 1, 1, 2, 3])
+    weight = torch.tensor([1.0, 2.0, 0.5, 1.5])
+    out = {"logits": logits.detach(), "target": target, "weight": weight}
+
+    def case(name, fn, x):
+        if x.grad is not None:
+            x.grad = None
+        v = fn()
+        v.backward()
+        out[f"{name}.value"] = v.detach()
+        out[f"{name}.grad"] = x.grad.clone()
+
+    case("ce_mean", lambda: F.cross_entropy(logits, target), logits)
+    case("ce_sum", lambda: F.cross_entropy(logits, target, reduction="sum"), logits)
+    case("ce_weight", lambda: F.cross_entropy(logits, target, weight=weight), logits)
+    case("ce_smooth", lambda: F.cross_entropy(logits, target, label_smoothing=0.1), logits)
+    case("ce_weight_smooth", lambda: F.cross_entropy(logits, target, weight=weight, label_smoothing=0.2), logits)
+    case("nll", lambda: F.nll_loss(F.log_softmax(logits, 1), target), logits)
+    z = torch.randn(5, 1, requires_grad=True)
+    y = torch.tensor([[1.0], [0.0], [1.0], [1.0], [0.0]])
+    out["bin_logits"], out["bin_target"] = z.detach(), y
+    case("bce_logits", lambda: F.binary_cross_entropy_with_logits(z, y), z)
+    case("bce_logits_sum", lambda: F.binary_cross_entropy_with_logits(z, y, reduction="sum"), z)
+    case("bce", lambda: F.binary_cross_entropy(torch.sigmoid(z), y), z)
+    a = torch.randn(3, 4, requires_grad=True)
+    b = torch.randn(3, 4)
+    out["mse_input"], out["mse_target"] = a.detach(), b
+    case("mse", lambda: F.mse_loss(a, b), a)
+    case("mse_sum", lambda: F.mse_loss(a, b, reduction="sum"), a)
+    return out
+
+
 if __name__ == "__main__":
     os.makedirs(OUT, exist_ok=True)
     save_safetensors(layers(), os.path.join(OUT, "layers.safetensors"))
     save_safetensors(init_fixture(), os.path.join(OUT, "init.safetensors"))
     with open(os.path.join(OUT, "seed_state_dicts.json"), "w") as f:
         json.dump(seed_keys(), f, indent=1)
+    save_safetensors(optim(), os.path.join(OUT, "optim.safetensors"))
+    save_safetensors(losses(), os.path.join(OUT, "losses.safetensors"))
+    with open(os.path.join(OUT, "schedulers.json"), "w") as f:
+        json.dump(schedulers(), f, indent=1)
     print("fixtures written to", os.path.normpath(OUT), "with torch", torch.__version__)

@@ -1,0 +1,84 @@
+package dev.torch4j.optim;
+
+import dev.torch4j.tensor.Tensor;
+
+import java.util.Map;
+
+/**
+ * Adam (torch.optim.Adam): moment estimates with bias correction, optional AMSGrad; weight decay added
+ * to the gradient. {@link AdamW} decouples the decay instead.
+ */
+public class Adam extends Optimizer {
+    private double beta1 = 0.9, beta2 = 0.999, eps = 1e-8;
+    private boolean amsgrad;
+
+    Adam(double lr) {
+        super(lr);
+    }
+
+    public static Adam lr(double lr) {
+        return new Adam(lr);
+    }
+
+    public Adam betas(double b1, double b2) {
+        if (b1 < 0 || b1 >= 1 || b2 < 0 || b2 >= 1) throw new IllegalArgumentException("betas must be in [0, 1), got " + b1 + ", " + b2);
+        beta1 = b1;
+        beta2 = b2;
+        return this;
+    }
+
+    public Adam eps(double e) {
+        eps = e;
+        return this;
+    }
+
+    public Adam amsgrad(boolean on) {
+        amsgrad = on;
+        return this;
+    }
+
+    public Adam weightDecay(double wd) {
+        if (wd < 0) throw new IllegalArgumentException("weight decay must be >= 0, got " + wd);
+        weightDecay = wd;
+        return this;
+    }
+
+    /** True for AdamW: decay the weights directly rather than through the gradient. */
+    boolean decoupled() {
+        return false;
+    }
+
+    @Override protected void update(Tensor param, Tensor grad, Map<String, Tensor> state, double lr, double wd) {
+        org.bytedeco.pytorch.Tensor p = param.handle(), g = grad.handle();
+        Tensor step = state.get("step");
+        if (step == null) {
+            step = own(Tensor.zeros(1).to(dev.torch4j.tensor.DType.FLOAT64));
+            state.put("step", step);
+            state.put("exp_avg", own(Tensor.wrap(torchZerosLike(p))));
+            state.put("exp_avg_sq", own(Tensor.wrap(torchZerosLike(p))));
+            if (amsgrad) state.put("max_exp_avg_sq", own(Tensor.wrap(torchZerosLike(p))));
+        }
+        step.handle().add_(s(1));
+        double t = step.item();
+        if (wd != 0) {
+            if (decoupled()) p.mul_(s(1 - lr * wd));
+            else g = g.add(p, s(wd));
+        }
+        org.bytedeco.pytorch.Tensor m = state.get("exp_avg").handle(), v = state.get("exp_avg_sq").handle();
+        m.mul_(s(beta1)).add_(g, s(1 - beta1));
+        v.mul_(s(beta2)).addcmul_(g, g, s(1 - beta2));
+        double bc1 = 1 - Math.pow(beta1, t), bc2Sqrt = Math.sqrt(1 - Math.pow(beta2, t));
+        org.bytedeco.pytorch.Tensor second = v;
+        if (amsgrad) {
+            org.bytedeco.pytorch.Tensor max = state.get("max_exp_avg_sq").handle();
+            max.copy_(org.bytedeco.pytorch.global.torch.maximum(max, v));
+            second = max;
+        }
+        org.bytedeco.pytorch.Tensor denom = second.sqrt().div(s(bc2Sqrt)).add_(s(eps));
+        p.addcdiv_(m, denom, s(-lr / bc1));
+    }
+
+    static org.bytedeco.pytorch.Tensor torchZerosLike(org.bytedeco.pytorch.Tensor p) {
+        return org.bytedeco.pytorch.global.torch.zeros_like(p);
+    }
+}

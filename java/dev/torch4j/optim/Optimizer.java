@@ -1,0 +1,144 @@
+package dev.torch4j.optim;
+
+import dev.torch4j.nn.Module;
+import dev.torch4j.nn.StateDict;
+import dev.torch4j.tensor.Scope;
+import dev.torch4j.tensor.Tensor;
+import dev.torch4j.tensor.Torch;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Updates parameters from their gradients, with PyTorch's arithmetic (torch.optim of PyTorch 1.13).
+ * Configure, then bind to parameters: {@code Adam.lr(1e-3).weightDecay(1e-4).on(model)}. Binding to a
+ * module takes its trainable parameters only; frozen ones (and parameters without a gradient) are skipped.
+ */
+public abstract class Optimizer {
+    private final List<ParamGroup> groups = new ArrayList<>();
+    /** Per-parameter state (momentum buffers, moments, step counts), by parameter identity. */
+    private final Map<Tensor, Map<String, Tensor>> state = new IdentityHashMap<>();
+    protected double lr;
+    protected double weightDecay;
+
+    protected Optimizer(double lr) {
+        if (!(lr >= 0)) throw new IllegalArgumentException("learning rate must be >= 0, got " + lr);
+        this.lr = lr;
+    }
+
+    /** Binds the trainable parameters of {@code model}, at this optimizer's learning rate. Returns this. */
+    public Optimizer on(Module model) {
+        List<Tensor> params = model.trainableParameters();
+        if (params.isEmpty()) throw new IllegalArgumentException(model.getClass().getSimpleName() + " has no trainable parameters (all frozen?)");
+        return on(ParamGroup.of(params, lr));
+    }
+
+    public Optimizer on(List<Tensor> params) {
+        return on(ParamGroup.of(params, lr));
+    }
+
+    /** Binds parameter groups with their own learning rates (backbone vs head). Returns this. */
+    public Optimizer on(ParamGroup... paramGroups) {
+        if (!groups.isEmpty()) throw new IllegalStateException("this optimizer is already bound to parameters");
+        for (ParamGroup g : paramGroups) groups.add(g);
+        return this;
+    }
+
+    public List<ParamGroup> groups() {
+        return List.copyOf(groups);
+    }
+
+    /** The first group's learning rate. */
+    public double lr() {
+        return groups.isEmpty() ? lr : groups.get(0).lr();
+    }
+
+    /** Sets every group's learning rate. */
+    public void setLr(double value) {
+        for (ParamGroup g : groups) g.setLr(value);
+    }
+
+    /** Forgets the gradients (PyTorch's zero_grad(set_to_none=True)). */
+    public void zeroGrad() {
+        for (ParamGroup g : groups) for (Tensor p : g.params()) p.clearGrad();
+    }
+
+    /** One update of every parameter that has a gradient and still trains. */
+    public void step() {
+        if (groups.isEmpty()) throw new IllegalStateException("bind the optimizer to parameters first: optimizer.on(model)");
+        try (Scope scope = Scope.open(); Torch.NoGrad g = Torch.noGrad()) { // temporaries die with the step
+            for (ParamGroup group : groups) {
+                double wd = group.weightDecay() != null ? group.weightDecay() : weightDecay;
+                for (Tensor p : group.params()) {
+                    if (!p.requiresGrad()) continue;
+                    Tensor grad = p.grad();
+                    if (grad == null) continue;
+                    Map<String, Tensor> s = state.computeIfAbsent(p, k -> new LinkedHashMap<>());
+                    update(p, grad, s, group.lr(), wd);
+                }
+            }
+        }
+    }
+
+    /** Updates {@code param} in place from {@code grad}; {@code state} keeps this parameter's buffers. */
+    protected abstract void update(Tensor param, Tensor grad, Map<String, Tensor> state, double lr, double weightDecay);
+
+    /** A state buffer owned by the optimizer (it outlives the step's scope). */
+    protected static Tensor own(Tensor t) {
+        t.handle().retainReference();
+        return t;
+    }
+
+    /** Learning rates and per-parameter buffers, keyed {@code group.I.lr} and {@code state.P.NAME} (P counts parameters in group order). */
+    public StateDict stateDict() {
+        StateDict sd = new StateDict();
+        int index = 0;
+        for (int gi = 0; gi < groups.size(); gi++) {
+            sd.put("group." + gi + ".lr", Tensor.of(new double[] {groups.get(gi).lr()}));
+            for (Tensor p : groups.get(gi).params()) {
+                Map<String, Tensor> s = state.get(p);
+                if (s != null) for (Map.Entry<String, Tensor> e : s.entrySet()) sd.put("state." + index + "." + e.getKey(), e.getValue());
+                index++;
+            }
+        }
+        return sd;
+    }
+
+    /** Restores what {@link #stateDict()} returned, for the same parameter layout. */
+    public void loadStateDict(StateDict sd) {
+        List<Tensor> params = new ArrayList<>();
+        for (ParamGroup g : groups) params.addAll(g.params());
+        for (Map.Entry<String, Tensor> e : sd.entrySet()) {
+            String[] k = e.getKey().split("\\.", 3);
+            if (k.length == 3 && k[0].equals("group") && k[2].equals("lr")) {
+                int gi = Integer.parseInt(k[1]);
+                if (gi >= groups.size()) throw new IllegalArgumentException("optimizer state has group " + gi + " but this optimizer has " + groups.size());
+                groups.get(gi).setLr(e.getValue().item());
+            } else if (k.length == 3 && k[0].equals("state")) {
+                int pi = Integer.parseInt(k[1]);
+                if (pi >= params.size()) throw new IllegalArgumentException("optimizer state has parameter " + pi + " but this optimizer has " + params.size());
+                Tensor p = params.get(pi);
+                Tensor value = own(e.getValue().to(p.device()).clone());
+                state.computeIfAbsent(p, x -> new LinkedHashMap<>()).put(k[2], value);
+            } else {
+                throw new IllegalArgumentException("unexpected optimizer state key '" + e.getKey() + "'");
+            }
+        }
+    }
+
+    public void save(Path file) {
+        stateDict().save(file);
+    }
+
+    public void load(Path file) {
+        loadStateDict(StateDict.load(file));
+    }
+
+    protected static org.bytedeco.pytorch.Scalar s(double v) {
+        return new org.bytedeco.pytorch.Scalar(v);
+    }
+}

@@ -1,0 +1,58 @@
+package dev.torch4j.optim;
+
+import dev.torch4j.tensor.Tensor;
+
+import java.util.Map;
+
+/** Stochastic gradient descent with optional momentum, dampening, Nesterov momentum and weight decay (torch.optim.SGD). */
+public final class Sgd extends Optimizer {
+    private double momentum, dampening;
+    private boolean nesterov;
+
+    private Sgd(double lr) {
+        super(lr);
+    }
+
+    public static Sgd lr(double lr) {
+        return new Sgd(lr);
+    }
+
+    public Sgd momentum(double m) {
+        if (m < 0) throw new IllegalArgumentException("momentum must be >= 0, got " + m);
+        momentum = m;
+        return this;
+    }
+
+    public Sgd dampening(double d) {
+        dampening = d;
+        return this;
+    }
+
+    public Sgd nesterov(boolean on) {
+        nesterov = on;
+        return this;
+    }
+
+    public Sgd weightDecay(double wd) {
+        if (wd < 0) throw new IllegalArgumentException("weight decay must be >= 0, got " + wd);
+        weightDecay = wd;
+        return this;
+    }
+
+    @Override protected void update(Tensor param, Tensor grad, Map<String, Tensor> state, double lr, double wd) {
+        if (nesterov && (momentum <= 0 || dampening != 0)) throw new IllegalStateException("Nesterov momentum needs momentum > 0 and zero dampening");
+        org.bytedeco.pytorch.Tensor p = param.handle(), d = grad.handle();
+        if (wd != 0) d = d.add(p, s(wd));
+        if (momentum != 0) {
+            Tensor buf = state.get("momentum_buffer");
+            if (buf == null) {
+                buf = own(Tensor.wrap(d.clone()));
+                state.put("momentum_buffer", buf);
+            } else {
+                buf.handle().mul_(s(momentum)).add_(d, s(1 - dampening));
+            }
+            d = nesterov ? d.add(buf.handle(), s(momentum)) : buf.handle();
+        }
+        p.add_(d, s(-lr));
+    }
+}

@@ -1,0 +1,117 @@
+package dev.torch4j.optim;
+
+import dev.torch4j.nn.Fixtures;
+import dev.torch4j.nn.Linear;
+import dev.torch4j.nn.Sequential;
+import dev.torch4j.nn.StateDict;
+import dev.torch4j.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Three steps of every optimizer against PyTorch 1.13.1 (fixtures/optim.safetensors), to 1e-6. */
+class OptimizerTest {
+    private final StateDict fx = Fixtures.load("optim.safetensors");
+    @TempDir Path dir;
+
+    private void check(String name, Supplier<Optimizer> make) {
+        Tensor p = fx.get("start").clone().requiresGrad(true);
+        Optimizer opt = make.get().on(List.of(p));
+        for (int i = 0; i < 3; i++) {
+            p.clearGrad();
+            p.sum().mul(0).backward(); // creates a zero gradient slot
+            p.grad().copy_(fx.get("grad" + i));
+            opt.step();
+            Fixtures.assertClose(p.detach(), fx.get(name + ".step" + i), 1e-6);
+        }
+    }
+
+    @Test void sgd() {
+        check("sgd", () -> Sgd.lr(0.1));
+        check("sgd_momentum", () -> Sgd.lr(0.1).momentum(0.9));
+        check("sgd_dampening_wd", () -> Sgd.lr(0.05).momentum(0.8).dampening(0.3).weightDecay(0.01));
+        check("sgd_nesterov", () -> Sgd.lr(0.1).momentum(0.9).nesterov(true).weightDecay(1e-3));
+    }
+
+    @Test void adam() {
+        check("adam", () -> Adam.lr(1e-3));
+        check("adam_wd", () -> Adam.lr(1e-2).betas(0.8, 0.99).eps(1e-6).weightDecay(0.1));
+        check("adam_amsgrad", () -> Adam.lr(1e-2).amsgrad(true));
+    }
+
+    @Test void adamW() {
+        check("adamw", () -> AdamW.lr(1e-2).weightDecay(0.1));
+        check("adamw_amsgrad", () -> AdamW.lr(1e-2).weightDecay(0.05).amsgrad(true));
+    }
+
+    @Test void rmsprop() {
+        check("rmsprop", () -> RmsProp.lr(1e-2));
+        check("rmsprop_full", () -> RmsProp.lr(1e-2).alpha(0.9).eps(1e-6).weightDecay(0.01).momentum(0.5).centered(true));
+    }
+
+    @Test void frozenParametersAreNeitherBoundNorUpdated() {
+        Sequential m = Sequential.of(Linear.of(3, 3), Linear.of(3, 2));
+        m.get(0).freeze();
+        Optimizer opt = Sgd.lr(0.5).on(m);
+        assertThat(opt.groups().get(0).params()).hasSize(2);
+        float[] frozen = m.get(0).parameters().get(0).toFloatArray();
+        float[] head = m.get(1).parameters().get(0).toFloatArray();
+        m.call(Tensor.ones(4, 3)).sum().backward();
+        opt.step();
+        assertThat(m.get(0).parameters().get(0).toFloatArray()).containsExactly(frozen);
+        assertThat(m.get(1).parameters().get(0).toFloatArray()).isNotEqualTo(head);
+        opt.zeroGrad();
+        assertThat(m.get(1).parameters().get(0).grad()).isNull();
+    }
+
+    @Test void parameterGroupsHaveTheirOwnLearningRates() {
+        Tensor a = Tensor.ones(2).requiresGrad(true), b = Tensor.ones(2).requiresGrad(true);
+        Optimizer opt = Sgd.lr(1).on(ParamGroup.of(List.of(a), 0.1), ParamGroup.of(List.of(b), 0.01));
+        a.sum().add(b.sum()).backward();
+        opt.step();
+        assertThat(a.toFloatArray()).containsExactly(0.9f, 0.9f);
+        assertThat(b.toFloatArray()).containsExactly(0.99f, 0.99f);
+    }
+
+    @Test void stateSavesAndResumesBitForBit() {
+        Tensor start = fx.get("start");
+        Tensor p1 = start.clone().requiresGrad(true);
+        Optimizer a = Adam.lr(1e-2).on(List.of(p1));
+        stepWith(p1, a, fx.get("grad0"));
+        Path f = dir.resolve("adam.safetensors");
+        a.save(f);
+        Tensor p2 = p1.detach().clone().requiresGrad(true);
+        Optimizer b = Adam.lr(1e-2).on(List.of(p2));
+        b.load(f);
+        stepWith(p1, a, fx.get("grad1"));
+        stepWith(p2, b, fx.get("grad1"));
+        assertThat(p2.toFloatArray()).containsExactly(p1.toFloatArray());
+        assertThat(a.stateDict().keySet()).contains("group.0.lr", "state.0.step", "state.0.exp_avg", "state.0.exp_avg_sq");
+    }
+
+    private static void stepWith(Tensor p, Optimizer opt, Tensor grad) {
+        opt.zeroGrad();
+        p.mul(grad).sum().backward(); // d/dp = grad
+        opt.step();
+    }
+
+    @Test void misuseIsExplained() {
+        assertThatThrownBy(() -> Sgd.lr(0.1).step()).hasMessageContaining("optimizer.on(model)");
+        assertThatThrownBy(() -> Sgd.lr(-1)).hasMessageContaining("learning rate must be >= 0");
+        Sequential frozen = Sequential.of(Linear.of(2, 2));
+        frozen.freeze();
+        assertThatThrownBy(() -> Adam.lr(1e-3).on(frozen)).hasMessageContaining("no trainable parameters");
+        StateDict bad = new StateDict();
+        bad.put("state.5.exp_avg", Tensor.zeros(1));
+        Optimizer opt = Adam.lr(1e-3).on(List.of(Tensor.zeros(1).requiresGrad(true)));
+        assertThatThrownBy(() -> opt.loadStateDict(bad)).hasMessageContaining("parameter 5");
+        assertThat(Map.of()).isEmpty();
+    }
+}
