@@ -230,3 +230,28 @@ if __name__ == "__main__":
     with open(os.path.join(OUT, "schedulers.json"), "w") as f:
         json.dump(schedulers(), f, indent=1)
     print("fixtures written to", os.path.normpath(OUT), "with torch", torch.__version__)
+
+
+def fmnist_slice(path="/usr/share/datasets/fashion-mnist", train=2000, test=500):
+    """The first images of the real Fashion-MNIST (MIT licence, Zalando SE), as uint8, for end-to-end tests."""
+    import gzip
+    import numpy as np
+
+    def idx(name):
+        with gzip.open(f"{path}/{name}", "rb") as f:
+            b = f.read()
+        nd = b[3]
+        dims = [int.from_bytes(b[4 + 4 * i:8 + 4 * i], "big") for i in range(nd)]
+        return np.frombuffer(b, np.uint8, offset=4 + 4 * nd).reshape(dims)
+
+    return {
+        "train_images": torch.from_numpy(idx("train-images-idx3-ubyte.gz")[:train].copy()),
+        "train_labels": torch.from_numpy(idx("train-labels-idx1-ubyte.gz")[:train].astype(np.int64)),
+        "test_images": torch.from_numpy(idx("t10k-images-idx3-ubyte.gz")[:test].copy()),
+        "test_labels": torch.from_numpy(idx("t10k-labels-idx1-ubyte.gz")[:test].astype(np.int64)),
+    }
+
+
+if __name__ == "__main__" and os.path.isdir("/usr/share/datasets/fashion-mnist"):
+    save_safetensors(fmnist_slice(), os.path.join(OUT, "fmnist-slice.safetensors"))
+    print("Fashion-MNIST slice written (needs apt-get install dataset-fashion-mnist)")

@@ -1,0 +1,39 @@
+package dev.torch4j.train;
+
+import dev.torch4j.nn.Module;
+
+/** Stops training when the monitored metric has not improved for {@code patience} epochs. */
+public final class EarlyStopping implements Callback {
+    private final String metric;
+    private final int patience;
+    private final boolean maximise;
+    private double best;
+    private int waited;
+
+    private EarlyStopping(String metric, int patience) {
+        if (patience < 1) throw new IllegalArgumentException("patience must be >= 1, got " + patience);
+        this.metric = metric;
+        this.patience = patience;
+        this.maximise = metric.endsWith("acc");
+        this.best = maximise ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
+    }
+
+    /** Monitors val_loss. */
+    public static EarlyStopping patience(int epochs) {
+        return new EarlyStopping("val_loss", epochs);
+    }
+
+    public static EarlyStopping patience(int epochs, String metric) {
+        return new EarlyStopping(metric, epochs);
+    }
+
+    @Override public boolean onEpochEnd(EpochResult r, Module model) {
+        double v = r.get(metric);
+        if (maximise ? v > best : v < best) {
+            best = v;
+            waited = 0;
+            return false;
+        }
+        return ++waited >= patience;
+    }
+}
