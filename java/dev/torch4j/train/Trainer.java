@@ -42,6 +42,8 @@ public final class Trainer {
     private boolean shuffle = true, skipNonFinite, probabilities;
     private final List<Callback> callbacks = new ArrayList<>();
     private boolean progress = true;
+    private long iterations, validateEvery;
+    private TrainStep customStep;
 
     private Trainer(Module model) {
         this.model = model;
@@ -128,6 +130,25 @@ public final class Trainer {
         return this;
     }
 
+    /**
+     * Trains for a number of batches instead of epochs (seed 001: 3,000 iterations), validating every
+     * {@code validateEvery} of them; each validation period becomes one row of the history.
+     */
+    public Trainer iterations(long total, long validateEvery) {
+        if (total < 1 || validateEvery < 1 || validateEvery > total) {
+            throw new IllegalArgumentException("need 1 <= validateEvery <= iterations, got " + validateEvery + " and " + total);
+        }
+        this.iterations = total;
+        this.validateEvery = validateEvery;
+        return this;
+    }
+
+    /** Replaces the default step (loss of the model's output against the targets) with your own. */
+    public Trainer step(TrainStep custom) {
+        customStep = custom;
+        return this;
+    }
+
     public Optimizer optimizer() {
         return optimizer;
     }
@@ -149,40 +170,44 @@ public final class Trainer {
         if (progress) all.add(ProgressPrinter.console());
         DataLoader loader = shuffle ? DataLoader.shuffled(train, batchSize, seed == null ? 0 : seed) : DataLoader.sequential(train, batchSize);
         History history = new History();
-        for (Callback c : all) c.onFitStart(model, epochs);
-        for (int epoch = 1; epoch <= epochs; epoch++) {
+        boolean byIterations = iterations > 0;
+        int periods = byIterations ? (int) (iterations / validateEvery) : epochs;
+        long periodSteps = byIterations ? validateEvery : loader.batches();
+        for (Callback c : all) c.onFitStart(model, periods);
+        Batches batches = new Batches(loader);
+        for (int period = 1; period <= periods; period++) {
             long t0 = System.nanoTime();
             double lr = optimizer.lr();
             model.train();
             double lossSum = 0;
-            long correct = 0, seen = 0, step = 0, steps = loader.batches();
-            Iterator<Batch> it = loader.epoch(epoch - 1).iterator();
-            while (it.hasNext()) {
-                step++;
+            long correct = 0, seen = 0;
+            for (long step = 1; step <= periodSteps; step++) {
                 try (Scope s = Scope.open()) {
-                    Batch b = it.next();
-                    Tensor x = b.inputs().to(device), y = b.targets().to(device);
+                    Batch b = batches.next();
+                    Batch onDevice = new Batch(b.inputs().to(device), b.targets().to(device));
                     optimizer.zeroGrad();
-                    Tensor out = model.call(x);
-                    Tensor l = loss.compute(out, targetFor(out, y));
+                    Tensor out = customStep == null ? model.call(onDevice.inputs()) : null;
+                    Tensor l = customStep == null ? loss.compute(out, targetFor(out, onDevice.targets())) : customStep.loss(model, onDevice);
                     double lv = l.item();
                     if (!Double.isFinite(lv)) {
                         if (skipNonFinite) continue;
-                        throw new TrainingException("loss is " + lv + " at epoch " + epoch + ", step " + step + " of " + steps
-                                + " (batch of " + b.size() + "); lower the learning rate, check the inputs for NaN, or use skipNonFiniteLoss(true)");
+                        throw new TrainingException("loss is " + lv + " at " + (byIterations ? "iteration " + ((period - 1) * periodSteps + step)
+                                : "epoch " + period + ", step " + step + " of " + periodSteps) + " (batch of " + b.size()
+                                + "); lower the learning rate, check the inputs for NaN, or use skipNonFiniteLoss(true)");
                     }
                     l.backward();
                     optimizer.step();
                     if (sched != null && schedulePerBatch) sched.step();
                     lossSum += lv * b.size();
-                    correct += correctIn(out, y);
+                    if (out != null) correct += correctIn(out, onDevice.targets());
                     seen += b.size();
-                    for (Callback c : all) c.onBatchEnd(epoch, step, steps, lv, b.size());
+                    for (Callback c : all) c.onBatchEnd(period, step, periodSteps, lv, b.size());
                 }
             }
             if (sched != null && !schedulePerBatch) sched.step();
             Evaluation v = valid == null ? null : evaluate(valid);
-            EpochResult r = new EpochResult(epoch, seen == 0 ? Double.NaN : lossSum / seen, seen == 0 ? Double.NaN : correct / (double) seen,
+            double trainAcc = seen == 0 || customStep != null ? Double.NaN : correct / (double) seen;
+            EpochResult r = new EpochResult(period, seen == 0 ? Double.NaN : lossSum / seen, trainAcc,
                     v == null ? Double.NaN : v.loss(), v == null ? Double.NaN : v.accuracy(), lr, (System.nanoTime() - t0) / 1e9);
             history.add(r);
             boolean stop = false;
@@ -191,6 +216,23 @@ public final class Trainer {
         }
         for (Callback c : all) c.onFitEnd(history, model);
         return history;
+    }
+
+    /** Batches across epochs: a new (seeded) order each time the loader is exhausted. */
+    private static final class Batches {
+        private final DataLoader loader;
+        private int epoch;
+        private Iterator<Batch> it;
+
+        Batches(DataLoader loader) {
+            this.loader = loader;
+            this.it = loader.epoch(0).iterator();
+        }
+
+        Batch next() {
+            if (!it.hasNext()) it = loader.epoch(++epoch).iterator();
+            return it.next();
+        }
     }
 
     /** Mean loss and accuracy over {@code data}, in evaluation mode, without gradients. */

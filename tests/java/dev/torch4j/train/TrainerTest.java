@@ -114,6 +114,27 @@ class TrainerTest {
         assertThat(h.last().trainLoss()).isFinite();
     }
 
+    @Test void iterationBasedTrainingValidatesEveryPeriod() {
+        // seed 001's loop, scaled down: 60 iterations of batch 100, test accuracy every 20
+        Torch.manualSeed(0);
+        History h = Trainer.of(dev.torch4j.vision.MnistCnn.modelA()).optimizer(Sgd.lr(0.01)).batchSize(100).iterations(60, 20)
+                .seed(0).device(Device.cpu()).quiet().fit(train, test);
+        assertThat(h.epochs()).hasSize(3);
+        assertThat(h.epochs()).allMatch(e -> e.validAccuracy() > 0 && e.seconds() > 0);
+    }
+
+    @Test void customStepReplacesTheLoss() {
+        List<Long> sizes = new ArrayList<>();
+        Torch.manualSeed(0);
+        History h = Trainer.of(new LeNet()).batchSize(500).epochs(1).device(Device.cpu()).quiet().step((m, b) -> {
+            sizes.add(b.size());
+            return Loss.crossEntropy().labelSmoothing(0.1).compute(m.call(b.inputs()), b.targets());
+        }).fit(train, null);
+        assertThat(sizes).containsExactly(500L, 500L, 500L, 500L);
+        assertThat(h.last().trainAccuracy()).isNaN();
+        assertThat(h.last().trainLoss()).isLessThan(2.4);
+    }
+
     @Test void labelsOutOfRangeAreExplained() {
         TensorDataset bad = new TensorDataset(Tensor.zeros(4, 1, 28, 28), Tensor.of(new long[] {0, 1, 12, 3}));
         assertThatThrownBy(() -> Trainer.of(new LeNet()).epochs(1).device(Device.cpu()).quiet().fit(bad, null))
