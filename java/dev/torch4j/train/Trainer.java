@@ -44,6 +44,7 @@ public final class Trainer {
     private boolean progress = true;
     private long iterations, validateEvery;
     private TrainStep customStep;
+    private java.nio.file.Path snapshotDir, resumeDir;
 
     private Trainer(Module model) {
         this.model = model;
@@ -149,6 +150,25 @@ public final class Trainer {
         return this;
     }
 
+    /**
+     * After every epoch, saves what a resumed run needs into {@code dir}: the weights, the optimizer state and
+     * the history so far ({@code model.safetensors}, {@code optimizer.safetensors}, {@code history.json};
+     * each written atomically).
+     */
+    public Trainer snapshotEvery(java.nio.file.Path dir) {
+        snapshotDir = dir;
+        return this;
+    }
+
+    /**
+     * Continues the run saved in {@code dir} by {@link #snapshotEvery}: weights, optimizer state, history,
+     * scheduler position and data order are restored, and training goes on up to the configured epochs.
+     */
+    public Trainer resumeFrom(java.nio.file.Path dir) {
+        resumeDir = dir;
+        return this;
+    }
+
     public Optimizer optimizer() {
         return optimizer;
     }
@@ -171,11 +191,18 @@ public final class Trainer {
         DataLoader loader = shuffle ? DataLoader.shuffled(train, batchSize, seed == null ? 0 : seed) : DataLoader.sequential(train, batchSize);
         History history = new History();
         boolean byIterations = iterations > 0;
+        int done = 0;
+        if (resumeDir != null) {
+            if (byIterations) throw new IllegalStateException("resuming is supported for epoch-based training only");
+            done = Snapshots.restore(resumeDir, model, optimizer, history);
+            for (int i = 0; i < done && sched != null && !schedulePerBatch; i++) sched.step();
+            if (done >= epochs) throw new IllegalStateException("the run in " + resumeDir + " already finished " + done + " epochs; ask for more than " + epochs);
+        }
         int periods = byIterations ? (int) (iterations / validateEvery) : epochs;
         long periodSteps = byIterations ? validateEvery : loader.batches();
         for (Callback c : all) c.onFitStart(model, periods);
-        Batches batches = new Batches(loader);
-        for (int period = 1; period <= periods; period++) {
+        Batches batches = new Batches(loader, done);
+        for (int period = done + 1; period <= periods; period++) {
             long t0 = System.nanoTime();
             double lr = optimizer.lr();
             model.train();
@@ -210,6 +237,7 @@ public final class Trainer {
             EpochResult r = new EpochResult(period, seen == 0 ? Double.NaN : lossSum / seen, trainAcc,
                     v == null ? Double.NaN : v.loss(), v == null ? Double.NaN : v.accuracy(), lr, (System.nanoTime() - t0) / 1e9);
             history.add(r);
+            if (snapshotDir != null && !byIterations) Snapshots.save(snapshotDir, model, optimizer, history);
             boolean stop = false;
             for (Callback c : all) stop |= c.onEpochEnd(r, model);
             if (stop) break;
@@ -224,9 +252,10 @@ public final class Trainer {
         private int epoch;
         private Iterator<Batch> it;
 
-        Batches(DataLoader loader) {
+        Batches(DataLoader loader, int firstEpoch) {
             this.loader = loader;
-            this.it = loader.epoch(0).iterator();
+            this.epoch = firstEpoch;
+            this.it = loader.epoch(firstEpoch).iterator();
         }
 
         Batch next() {

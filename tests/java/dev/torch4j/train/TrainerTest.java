@@ -135,6 +135,18 @@ class TrainerTest {
         assertThat(h.last().trainLoss()).isLessThan(2.4);
     }
 
+    @Test void aResumedRunContinuesExactlyWhereItStopped() {
+        double[] straight = lenet(11, 4).fit(train, test).series("train_loss");
+        Path snap = dir.resolve("run");
+        lenet(11, 2).snapshotEvery(snap).fit(train, test);
+        Trainer resumed = Trainer.of(new LeNet()).optimizer(Adam.lr(1e-3)).epochs(4).batchSize(64).seed(11).device(Device.cpu())
+                .quiet().snapshotEvery(snap).resumeFrom(snap);
+        History h = resumed.fit(train, test);
+        assertThat(h.epochs()).hasSize(4);
+        assertThat(h.series("train_loss")).containsExactly(straight);
+        assertThatThrownBy(() -> lenet(1, 2).resumeFrom(dir.resolve("nothing")).fit(train, null)).hasMessageContaining("no training snapshot");
+    }
+
     @Test void labelsOutOfRangeAreExplained() {
         TensorDataset bad = new TensorDataset(Tensor.zeros(4, 1, 28, 28), Tensor.of(new long[] {0, 1, 12, 3}));
         assertThatThrownBy(() -> Trainer.of(new LeNet()).epochs(1).device(Device.cpu()).quiet().fit(bad, null))
