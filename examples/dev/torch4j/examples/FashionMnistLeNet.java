@@ -1,0 +1,41 @@
+package dev.torch4j.examples;
+
+import dev.torch4j.data.FashionMnist;
+import dev.torch4j.data.TensorDataset;
+import dev.torch4j.optim.Adam;
+import dev.torch4j.tensor.Device;
+import dev.torch4j.tensor.Torch;
+import dev.torch4j.train.History;
+import dev.torch4j.train.Trainer;
+import dev.torch4j.vision.LeNet;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+
+/**
+ * Seed 003's LeNet on the full Fashion-MNIST with Adam, batch 64, normalised with the training set's mean
+ * and std, in the setting of ../shared/reference/recipes_fmnist.py (all 60,000 training images, seed 42,
+ * test on the 10,000 test images) so that its figures compare with PyTorch's.
+ * Run: {@code java -cp target/torch4j.jar dev.torch4j.examples.FashionMnistLeNet [DATA_DIR] [EPOCHS] [THREADS]}
+ */
+public final class FashionMnistLeNet {
+    public static void main(String[] args) {
+        Path dir = args.length > 0 ? Path.of(args[0]) : FashionMnist.DEBIAN_DIR;
+        int epochs = args.length > 1 ? Integer.parseInt(args[1]) : 10;
+        Torch.setThreads(args.length > 2 ? Integer.parseInt(args[2]) : 2);
+
+        FashionMnist data = FashionMnist.load(dir);
+        double mean = data.train().inputs().mean().item(), std = data.train().inputs().std().item();
+        TensorDataset train = new TensorDataset(data.train().inputs().sub(mean).div(std), data.train().targets());
+        TensorDataset test = new TensorDataset(data.test().inputs().sub(mean).div(std), data.test().targets());
+
+        Torch.manualSeed(42);
+        Trainer trainer = Trainer.of(new LeNet()).optimizer(Adam.lr(1e-3)).epochs(epochs).batchSize(64).seed(42).device(Device.auto());
+        History history = trainer.fit(train, null);
+        double accuracy = trainer.evaluate(test).accuracy();
+        double[] seconds = history.series("seconds");
+        Arrays.sort(seconds);
+        System.out.printf(Locale.ROOT, "test accuracy %.4f, median epoch %.2f s (%d threads)%n", accuracy, seconds[seconds.length / 2], Torch.threads());
+    }
+}

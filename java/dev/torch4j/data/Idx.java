@@ -1,0 +1,71 @@
+package dev.torch4j.data;
+
+import dev.torch4j.tensor.DType;
+import dev.torch4j.tensor.Tensor;
+import org.bytedeco.javacpp.BytePointer;
+
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
+
+/**
+ * Reads IDX files (MNIST, Fashion-MNIST and kin), gzipped or raw: checks the magic number, the dimensions
+ * and the length, and reports a truncated or corrupt file by name and reason.
+ */
+public final class Idx {
+    private static final long MAX_ELEMENTS = 1L << 31;
+
+    private Idx() {}
+
+    /** The file's contents as a tensor of its shape (uint8 data stays uint8). */
+    public static Tensor read(Path file) {
+        if (!Files.isRegularFile(file)) throw new IllegalArgumentException("no such IDX file: " + file);
+        try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+            raw.mark(2);
+            boolean gzip = raw.read() == 0x1f & raw.read() == 0x8b;
+            raw.reset();
+            try (DataInputStream in = new DataInputStream(gzip ? new GZIPInputStream(raw, 1 << 16) : raw)) {
+                return parse(file, in);
+            }
+        } catch (ZipException e) {
+            throw new IllegalArgumentException("corrupt gzip data in " + file + ": " + e.getMessage(), e);
+        } catch (EOFException e) {
+            throw new IllegalArgumentException("IDX file " + file + " is truncated (it ends inside the header or the gzip stream)", e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Tensor parse(Path file, DataInputStream in) throws IOException {
+        int zero = in.readUnsignedShort(), type = in.readUnsignedByte(), dims = in.readUnsignedByte();
+        if (zero != 0) throw new IllegalArgumentException(file + " is not an IDX file: it starts with 0x" + Integer.toHexString(zero) + " instead of 0x0000");
+        if (type != 0x08) throw new IllegalArgumentException(file + ": IDX element type 0x" + Integer.toHexString(type) + " is not supported (only unsigned bytes, 0x08)");
+        if (dims < 1 || dims > 4) throw new IllegalArgumentException(file + ": IDX file with " + dims + " dimensions (expected 1 to 4)");
+        long[] shape = new long[dims];
+        long n = 1;
+        for (int i = 0; i < dims; i++) {
+            shape[i] = Integer.toUnsignedLong(in.readInt());
+            n *= Math.max(shape[i], 1);
+            if (n > MAX_ELEMENTS) throw new IllegalArgumentException(file + ": IDX dimensions " + Arrays.toString(Arrays.copyOf(shape, i + 1)) + " are implausibly large");
+        }
+        for (long d : shape) if (d == 0) n = 0;
+        byte[] data = new byte[(int) n];
+        int got = in.readNBytes(data, 0, data.length);
+        if (got < data.length) {
+            throw new IllegalArgumentException("IDX file " + file + " is truncated: its header announces " + Arrays.toString(shape) + " = "
+                    + data.length + " bytes of data, but only " + got + " follow");
+        }
+        if (in.read() != -1) throw new IllegalArgumentException("IDX file " + file + " has data beyond the " + data.length + " bytes its header " + Arrays.toString(shape) + " announces");
+        Tensor t = Tensor.zeros(DType.UINT8, shape);
+        if (n > 0) new BytePointer(t.handle().data_ptr()).put(data);
+        return t;
+    }
+}
