@@ -186,6 +186,16 @@ class TrainerTest {
         assertThat(png.getWidth()).isGreaterThan(png.getHeight());
     }
 
+    @Test void historyWriterAndLrLoggerFollowEachEpoch() throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        Path csv = dir.resolve("log/history.csv");
+        Torch.manualSeed(2);
+        Trainer.of(new LeNet()).optimizer(Sgd.lr(0.1)).scheduler(o -> new StepLR(o, 2, 0.1)).epochs(3).seed(2).device(Device.cpu()).quiet()
+                .callbacks(HistoryWriter.csv(csv), new LrLogger(new PrintStream(bytes, true, StandardCharsets.UTF_8))).fit(train, null);
+        assertThat(Files.readAllLines(csv)).hasSize(4);
+        assertThat(bytes.toString(StandardCharsets.UTF_8)).isEqualTo("epoch 1: learning rate 0.100000\nepoch 3: learning rate 0.0100000\n");
+    }
+
     @Test void progressPrintsOneLinePerEpochWhenNotOnATerminal() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         lenet(5, 2).callbacks(new ProgressPrinter(new PrintStream(bytes, true, StandardCharsets.UTF_8), false)).fit(train, test);

@@ -1,0 +1,26 @@
+package dev.torch4j.train;
+
+import dev.torch4j.nn.Module;
+
+import java.io.PrintStream;
+import java.util.Locale;
+
+/** Prints the learning rate whenever it changes from one epoch to the next. */
+public final class LrLogger implements Callback {
+    private final PrintStream out;
+    private double last = Double.NaN;
+
+    public LrLogger(PrintStream out) {
+        this.out = out;
+    }
+
+    public static LrLogger console() {
+        return new LrLogger(System.out);
+    }
+
+    @Override public boolean onEpochEnd(EpochResult r, Module model) {
+        if (r.lr() != last) out.printf(Locale.ROOT, "epoch %d: learning rate %.6g%n", r.epoch(), r.lr());
+        last = r.lr();
+        return false;
+    }
+}
