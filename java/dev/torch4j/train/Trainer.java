@@ -211,6 +211,10 @@ public final class Trainer {
             for (long step = 1; step <= periodSteps; step++) {
                 try (Scope s = Scope.open()) {
                     Batch b = batches.next();
+                    if (b.inputs().size(0) != b.targets().size(0)) {
+                        throw new TrainingException("batch " + step + " of epoch " + period + " has " + b.inputs().size(0) + " inputs but "
+                                + b.targets().size(0) + " targets");
+                    }
                     Batch onDevice = new Batch(b.inputs().to(device), b.targets().to(device));
                     optimizer.zeroGrad();
                     Tensor out = customStep == null ? model.call(onDevice.inputs()) : null;
