@@ -1,6 +1,6 @@
 // Prints live JavaCPP native objects, RSS and Java heap after each epoch of LeNet on the test slice of
 // Fashion-MNIST. Run from the repository root after `mvn -DskipTests package`:
-//   javac -cp target/torch4j.jar -d /tmp benchmarks/MemoryProbe.java && java -Xmx48m -Xms48m -cp target/torch4j.jar:/tmp Mem
+//   javac -cp target/torch4j.jar -d /tmp benchmarks/MemoryProbe.java && java -Xmx48m -Xms48m -cp target/torch4j.jar:/tmp MemoryProbe
 import dev.torch4j.data.TensorDataset;
 import dev.torch4j.nn.StateDict;
 import dev.torch4j.nn.Module;
@@ -8,7 +8,7 @@ import dev.torch4j.tensor.*;
 import dev.torch4j.train.*;
 import org.bytedeco.javacpp.Pointer;
 import java.nio.file.Path;
-public class Mem { public static void main(String[] a) {
+public class MemoryProbe { public static void main(String[] a) {
   StateDict fx = StateDict.load(Path.of("tests/resources/fixtures/fmnist-slice.safetensors"));
   TensorDataset tr = new TensorDataset(fx.get("train_images").float32().div(255).unsqueeze(1), fx.get("train_labels"));
   Torch.manualSeed(0);
