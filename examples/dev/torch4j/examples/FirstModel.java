@@ -8,6 +8,8 @@ import dev.torch4j.nn.Linear;
 import dev.torch4j.nn.MaxPool2d;
 import dev.torch4j.nn.ReLU;
 import dev.torch4j.nn.Sequential;
+import dev.torch4j.optim.Optimizer;
+import dev.torch4j.optim.Sgd;
 import dev.torch4j.tensor.Scope;
 import dev.torch4j.tensor.Tensor;
 import dev.torch4j.tensor.Torch;
@@ -16,7 +18,7 @@ import java.nio.file.Path;
 
 /**
  * A first torch4j program: seed 002's global-average-pooling CNN, its summary, and a hand-written training
- * loop (zero grad, forward, loss, backward, step) on a toy task that needs no data set: tell images whose
+ * loop (zero grad, forward, loss, backward, step; the Trainer does this for you) on a toy task that needs no data set: tell images whose
  * left half is brighter from images whose right half is. Run:
  * {@code java -cp target/torch4j.jar dev.torch4j.examples.FirstModel}
  */
@@ -30,17 +32,16 @@ public final class FirstModel {
                 AdaptiveAvgPool2d.of(1), Flatten.of(), Linear.of(64, 10));
         model.summary(1, 1, 28, 28);  // 56,394 parameters, as seed 002 prints
 
-        double lr = 0.05;
+        Optimizer optimizer = Sgd.lr(0.05).on(model);
         for (int step = 1; step <= 60; step++) {
             try (Scope scope = Scope.open()) {           // frees this step's tensors when it closes
                 Tensor labels = Tensor.randint(2, 32);    // 0: left half brighter, 1: right half brighter
                 Tensor images = toyImages(labels);
+                optimizer.zeroGrad();                     // the plain loop: zero grad, forward, loss,
                 Tensor loss = F.crossEntropy(model.call(images), labels);
-                for (Tensor p : model.parameters()) p.clearGrad();
-                loss.backward();
-                try (var noGrad = Torch.noGrad()) {       // plain SGD: p -= lr * grad
-                    for (Tensor p : model.parameters()) p.copy_(p.sub(p.grad().mul(lr)));
-                }
+                loss.backward();                          // backward,
+                optimizer.step();                         // step
+
                 if (step % 10 == 0) {
                     double accuracy = model.call(images).argmax(1).eq(labels).float32().mean().item();
                     System.out.printf("step %d  loss %.4f  batch accuracy %.2f%n", step, loss.item(), accuracy);
