@@ -1,6 +1,7 @@
 package dev.torch4j.examples;
 
 import dev.torch4j.data.FashionMnist;
+import dev.torch4j.data.MnistData;
 import dev.torch4j.data.TensorDataset;
 import dev.torch4j.optim.Adam;
 import dev.torch4j.tensor.Device;
@@ -17,15 +18,15 @@ import java.util.Locale;
  * Seed 003's LeNet on the full Fashion-MNIST with Adam, batch 64, normalised with the training set's mean
  * and std, in the setting of ../shared/reference/recipes_fmnist.py (all 60,000 training images, seed 42,
  * test on the 10,000 test images) so that its figures compare with PyTorch's.
- * Run: {@code java -cp target/torch4j.jar dev.torch4j.examples.FashionMnistLeNet [DATA_DIR] [EPOCHS] [THREADS]}
+ * Run: {@code java -cp target/torch4j.jar dev.torch4j.examples.FashionMnistLeNet [DATA_DIR|-] [EPOCHS] [THREADS]}
  */
 public final class FashionMnistLeNet {
     public static void main(String[] args) {
-        Path dir = args.length > 0 ? Path.of(args[0]) : FashionMnist.DEBIAN_DIR;
         int epochs = args.length > 1 ? Integer.parseInt(args[1]) : 10;
         Torch.setThreads(args.length > 2 ? Integer.parseInt(args[2]) : 2);
 
-        FashionMnist data = FashionMnist.load(dir);
+        // looks in the directory given, $TORCH4J_DATA, ~/.torch4j/data and /usr/share/datasets (Debian)
+        MnistData data = args.length > 0 && !args[0].equals("-") ? FashionMnist.load(Path.of(args[0])) : FashionMnist.load();
         double mean = data.train().inputs().mean().item(), std = data.train().inputs().std().item();
         TensorDataset train = new TensorDataset(data.train().inputs().sub(mean).div(std), data.train().targets());
         TensorDataset test = new TensorDataset(data.test().inputs().sub(mean).div(std), data.test().targets());

@@ -6,4 +6,24 @@ public interface Dataset {
 
     /** The examples at {@code indices}, as one batch. */
     Batch get(long[] indices);
+
+    /** One example, as a batch of one. */
+    default Batch get(long index) {
+        if (index < 0 || index >= size()) throw new IndexOutOfBoundsException("index " + index + " out of range for a dataset of " + size());
+        return get(new long[] {index});
+    }
+
+    /** This dataset with {@code f} applied to every batch it returns (e.g. normalisation). */
+    default Dataset map(java.util.function.UnaryOperator<Batch> f) {
+        Dataset self = this;
+        return new Dataset() {
+            @Override public long size() {
+                return self.size();
+            }
+
+            @Override public Batch get(long[] indices) {
+                return f.apply(self.get(indices));
+            }
+        };
+    }
 }

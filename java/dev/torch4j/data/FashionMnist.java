@@ -1,60 +1,31 @@
 package dev.torch4j.data;
 
-import dev.torch4j.tensor.Scope;
-import dev.torch4j.tensor.Tensor;
-
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
-/**
- * Fashion-MNIST (or MNIST: the same file names and format) from a directory holding the four standard
- * IDX files, gzipped or not. Images become float32 [N, 1, 28, 28] in [0, 1]; labels int64 [N].
- */
+/** Fashion-MNIST (Zalando, MIT licence): 60,000 + 10,000 grey 28x28 images of 10 kinds of clothing. */
 public final class FashionMnist {
     /** Where Debian's dataset-fashion-mnist package puts the files. */
     public static final Path DEBIAN_DIR = Path.of("/usr/share/datasets/fashion-mnist");
+    public static final List<String> CLASSES = List.of("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt",
+            "Sneaker", "Bag", "Ankle boot");
+    static final MnistData.Spec SPEC = new MnistData.Spec("fashion-mnist",
+            List.of("http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/"),
+            MnistData.md5s("train-images-idx3-ubyte.gz", "8d4fb7e6c68d591d4c3dfef9ec88bf0d",
+                    "train-labels-idx1-ubyte.gz", "25c81989df183df01b3e8a0aad5dffbe",
+                    "t10k-images-idx3-ubyte.gz", "bef4ecab320f06d8554ea6380940ec79",
+                    "t10k-labels-idx1-ubyte.gz", "bb300cfdad3c16e7a12a480ee83cd310"),
+            CLASSES);
 
-    private final TensorDataset train, test;
+    private FashionMnist() {}
 
-    private FashionMnist(TensorDataset train, TensorDataset test) {
-        this.train = train;
-        this.test = test;
+    /** From the standard places (see {@link MnistData}), downloading where possible. */
+    public static MnistData load() {
+        return MnistData.load(SPEC, null);
     }
 
-    public static FashionMnist load(Path dir) {
-        try (Scope s = Scope.open()) {
-            TensorDataset train = new TensorDataset(s.keep(images(file(dir, "train-images-idx3-ubyte"))), s.keep(labels(file(dir, "train-labels-idx1-ubyte"))));
-            TensorDataset test = new TensorDataset(s.keep(images(file(dir, "t10k-images-idx3-ubyte"))), s.keep(labels(file(dir, "t10k-labels-idx1-ubyte"))));
-            return new FashionMnist(train, test);
-        }
-    }
-
-    private static Path file(Path dir, String name) {
-        for (String candidate : new String[] {name + ".gz", name}) {
-            Path p = dir.resolve(candidate);
-            if (Files.isRegularFile(p)) return p;
-        }
-        throw new IllegalArgumentException("missing " + name + "(.gz) in " + dir
-                + "; on Debian: apt-get install dataset-fashion-mnist (files in " + DEBIAN_DIR + ")");
-    }
-
-    private static Tensor images(Path f) {
-        Tensor u8 = Idx.read(f);
-        if (u8.dim() != 3) throw new IllegalArgumentException(f + " holds " + u8.dim() + "-d data; images must be [N, H, W]");
-        return u8.float32().div(255).unsqueeze(1);
-    }
-
-    private static Tensor labels(Path f) {
-        Tensor u8 = Idx.read(f);
-        if (u8.dim() != 1) throw new IllegalArgumentException(f + " holds " + u8.dim() + "-d data; labels must be [N]");
-        return u8.int64();
-    }
-
-    public TensorDataset train() {
-        return train;
-    }
-
-    public TensorDataset test() {
-        return test;
+    /** From {@code dir} first, then the standard places. */
+    public static MnistData load(Path dir) {
+        return MnistData.load(SPEC, dir);
     }
 }

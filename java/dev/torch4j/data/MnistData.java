@@ -1,0 +1,185 @@
+package dev.torch4j.data;
+
+import dev.torch4j.tensor.Scope;
+import dev.torch4j.tensor.Tensor;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Logger;
+
+/**
+ * An MNIST-format data set (MNIST, Fashion-MNIST): training and test sets, images float32 [N, 1, 28, 28] in
+ * [0, 1], labels int64 [N]. Use {@link Mnist#load()} or {@link FashionMnist#load()}.
+ */
+public final class MnistData {
+    private static final Logger LOG = Logger.getLogger(MnistData.class.getName());
+    static final String[] FILES = {"train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"};
+
+    /** What identifies a data set in this format: its directory name, download mirrors and the md5 of each .gz file. */
+    record Spec(String name, List<String> mirrors, Map<String, String> md5, List<String> classes) {}
+
+    private final TensorDataset train, test;
+    private final List<String> classes;
+    private final Path source;
+
+    private MnistData(TensorDataset train, TensorDataset test, List<String> classes, Path source) {
+        this.train = train;
+        this.test = test;
+        this.classes = classes;
+        this.source = source;
+    }
+
+    public TensorDataset train() {
+        return train;
+    }
+
+    public TensorDataset test() {
+        return test;
+    }
+
+    public List<String> classes() {
+        return classes;
+    }
+
+    /** The directory the files were read from. */
+    public Path source() {
+        return source;
+    }
+
+    /**
+     * Looks for the four files in {@code dir} (when given), {@code $TORCH4J_DATA/<name>},
+     * {@code ~/.torch4j/data/<name>} and {@code /usr/share/datasets/<name>}; failing that, downloads them
+     * (checksums verified) into the first of the user directories, unless {@code -Dtorch4j.offline=true}.
+     */
+    static MnistData load(Spec spec, Path dir) {
+        List<Path> places = new ArrayList<>();
+        if (dir != null) places.add(dir);
+        String env = System.getenv("TORCH4J_DATA");
+        if (env != null && !env.isBlank()) places.add(Path.of(env).resolve(spec.name()));
+        places.add(Path.of(System.getProperty("user.home"), ".torch4j", "data", spec.name()));
+        places.add(Path.of("/usr/share/datasets", spec.name()));
+        for (Path p : places) if (complete(p)) return read(spec, p);
+        Path target = places.get(dir != null ? 1 : 0);
+        String why;
+        if (Boolean.getBoolean("torch4j.offline")) {
+            why = "downloading is off (torch4j.offline=true)";
+        } else {
+            try {
+                download(spec, target);
+                return read(spec, target);
+            } catch (IOException | RuntimeException e) {
+                why = "the download failed: " + e.getMessage();
+            }
+        }
+        StringBuilder msg = new StringBuilder(spec.name()).append(" not found; looked in:");
+        for (Path p : places) msg.append("\n  ").append(p);
+        msg.append("\nand ").append(why).append(".\nPut ").append(String.join(".gz, ", FILES)).append(".gz in one of these directories");
+        if (spec.name().equals("fashion-mnist")) msg.append(" (on Debian: apt-get install dataset-fashion-mnist)");
+        msg.append(", from ").append(spec.mirrors().get(0));
+        throw new IllegalStateException(msg.toString());
+    }
+
+    private static boolean complete(Path dir) {
+        for (String f : FILES) if (find(dir, f) == null) return false;
+        return true;
+    }
+
+    private static Path find(Path dir, String name) {
+        for (String candidate : new String[] {name + ".gz", name}) {
+            Path p = dir.resolve(candidate);
+            if (Files.isRegularFile(p)) return p;
+        }
+        return null;
+    }
+
+    private static MnistData read(Spec spec, Path dir) {
+        try (Scope s = Scope.open()) {
+            TensorDataset train = new TensorDataset(s.keep(images(find(dir, FILES[0]))), s.keep(labels(find(dir, FILES[1]))));
+            TensorDataset test = new TensorDataset(s.keep(images(find(dir, FILES[2]))), s.keep(labels(find(dir, FILES[3]))));
+            return new MnistData(train, test, spec.classes(), dir);
+        }
+    }
+
+    private static Tensor images(Path f) {
+        Tensor u8 = Idx.read(f);
+        if (u8.dim() != 3) throw new IllegalArgumentException(f + " holds " + u8.dim() + "-d data; images must be [N, H, W]");
+        return u8.float32().div(255).unsqueeze(1);
+    }
+
+    private static Tensor labels(Path f) {
+        Tensor u8 = Idx.read(f);
+        if (u8.dim() != 1) throw new IllegalArgumentException(f + " holds " + u8.dim() + "-d data; labels must be [N]");
+        return u8.int64();
+    }
+
+    /** Fetches each .gz from the first mirror that serves it, checks its md5, then moves it into place. */
+    static void download(Spec spec, Path dir) throws IOException {
+        Files.createDirectories(dir);
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).followRedirects(HttpClient.Redirect.NORMAL).build();
+        for (String f : FILES) {
+            String file = f + ".gz";
+            Path target = dir.resolve(file);
+            if (Files.isRegularFile(target)) continue;
+            IOException last = null;
+            for (String mirror : spec.mirrors()) {
+                Path tmp = Files.createTempFile(dir, "." + file, ".part");
+                try {
+                    LOG.info("downloading " + mirror + file);
+                    HttpResponse<InputStream> r = http.send(HttpRequest.newBuilder(URI.create(mirror + file)).timeout(Duration.ofMinutes(5)).build(),
+                            HttpResponse.BodyHandlers.ofInputStream());
+                    if (r.statusCode() != 200) throw new IOException(mirror + file + " answered HTTP " + r.statusCode());
+                    try (InputStream in = r.body()) {
+                        Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+                    }
+                    String md5 = md5(tmp), want = spec.md5().get(file);
+                    if (!md5.equals(want)) throw new IOException(mirror + file + " has md5 " + md5 + ", expected " + want + " (damaged or changed; not used)");
+                    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+                    last = null;
+                    break;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("download interrupted", e);
+                } catch (IOException e) {
+                    last = e instanceof java.net.ConnectException || e.getMessage() == null ? new IOException(mirror + file + ": " + e, e) : e;
+                } finally {
+                    Files.deleteIfExists(tmp);
+                }
+            }
+            if (last != null) throw last;
+        }
+    }
+
+    static String md5(Path f) throws IOException {
+        try {
+            MessageDigest d = MessageDigest.getInstance("MD5");
+            try (InputStream in = Files.newInputStream(f)) {
+                byte[] buf = new byte[1 << 16];
+                for (int n; (n = in.read(buf)) > 0; ) d.update(buf, 0, n);
+            }
+            return HexFormat.of().formatHex(d.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static Map<String, String> md5s(String... fileAndSum) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (int i = 0; i < fileAndSum.length; i += 2) m.put(fileAndSum[i], fileAndSum[i + 1]);
+        return m;
+    }
+}
