@@ -18,6 +18,10 @@ public final class Main {
             "usage: java -jar torch4j.jar COMMAND [options]",
             "",
             "commands:",
+            "  train --recipe NAME [--data DIR] [--epochs N] [--batch-size N] [--device auto|cpu|cuda|mps]",
+            "        [--threads N] [--seed N] [--out DIR]",
+            "                                        train a seed recipe (embedded Fashion-MNIST sample by default)",
+            "  recipes                               the recipe names with a line each",
             "  version                               torch4j and libtorch versions, devices, threads",
             "  models                                the model names known to summary and bench",
             "  summary --model NAME [--input 1,1,28,28]",
@@ -43,6 +47,8 @@ public final class Main {
         try {
             Args a = new Args(command, args, 1);
             switch (command) {
+                case "train": return TrainCommand.run(a, out);
+                case "recipes": return TrainCommand.list(a, out);
                 case "version": return version(a, out);
                 case "models": return models(a, out);
                 case "summary": return summary(a, out);

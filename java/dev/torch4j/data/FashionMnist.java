@@ -19,6 +19,14 @@ public final class FashionMnist {
 
     private FashionMnist() {}
 
+    /**
+     * The sample embedded in torch4j's jar: the first 6,000 training and 1,000 test images of the real
+     * Fashion-MNIST (MIT licence, notice in the jar beside the files). Always available, offline.
+     */
+    public static MnistData sample() {
+        return MnistData.fromResources(SPEC, "/dev/torch4j/data/sample");
+    }
+
     /** From the standard places (see {@link MnistData}), downloading where possible. */
     public static MnistData load() {
         return MnistData.load(SPEC, null);

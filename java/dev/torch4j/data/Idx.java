@@ -28,19 +28,28 @@ public final class Idx {
     /** The file's contents as a tensor of its shape (uint8 data stays uint8). */
     public static Tensor read(Path file) {
         if (!Files.isRegularFile(file)) throw new IllegalArgumentException("no such IDX file: " + file);
-        try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+        try {
+            return read(Files.newInputStream(file), file.toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Reads IDX data from a stream (gzipped or raw); {@code name} is used in error messages. */
+    public static Tensor read(InputStream stream, String name) {
+        try (InputStream raw = new BufferedInputStream(stream, 1 << 16)) {
             raw.mark(2);
             boolean gzip = raw.read() == 0x1f & raw.read() == 0x8b;
             raw.reset();
             try (DataInputStream in = new DataInputStream(gzip ? new GZIPInputStream(raw, 1 << 16) : raw)) {
-                return parse(file, in);
+                return parse(Path.of(name), in);
             }
         } catch (ZipException e) {
-            throw new IllegalArgumentException("corrupt gzip data in " + file + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException("corrupt gzip data in " + name + ": " + e.getMessage(), e);
         } catch (EOFException e) {
-            throw new IllegalArgumentException("IDX file " + file + " is truncated (it ends inside the header or the gzip stream)", e);
+            throw new IllegalArgumentException("IDX data " + name + " is truncated (it ends inside the header or the gzip stream)", e);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot read " + name + ": " + e.getMessage(), e);
         }
     }
 

@@ -62,19 +62,23 @@ public final class MnistData {
     }
 
     /**
-     * Looks for the four files in {@code dir} (when given), {@code $TORCH4J_DATA/<name>},
-     * {@code ~/.torch4j/data/<name>} and {@code /usr/share/datasets/<name>}; failing that, downloads them
-     * (checksums verified) into the first of the user directories, unless {@code -Dtorch4j.offline=true}.
+     * With {@code dir}: the four files in that directory. Without: the first of {@code $TORCH4J_DATA/<name>},
+     * {@code ~/.torch4j/data/<name>} and {@code /usr/share/datasets/<name>} that holds them. Failing that,
+     * downloads them (checksums verified) into {@code dir} or the first user directory, unless
+     * {@code -Dtorch4j.offline=true}.
      */
     static MnistData load(Spec spec, Path dir) {
         List<Path> places = new ArrayList<>();
-        if (dir != null) places.add(dir);
-        String env = System.getenv("TORCH4J_DATA");
-        if (env != null && !env.isBlank()) places.add(Path.of(env).resolve(spec.name()));
-        places.add(Path.of(System.getProperty("user.home"), ".torch4j", "data", spec.name()));
-        places.add(Path.of("/usr/share/datasets", spec.name()));
+        if (dir != null) {
+            places.add(dir);
+        } else {
+            String env = System.getenv("TORCH4J_DATA");
+            if (env != null && !env.isBlank()) places.add(Path.of(env).resolve(spec.name()));
+            places.add(Path.of(System.getProperty("user.home"), ".torch4j", "data", spec.name()));
+            places.add(Path.of("/usr/share/datasets", spec.name()));
+        }
         for (Path p : places) if (complete(p)) return read(spec, p);
-        Path target = places.get(dir != null ? 1 : 0);
+        Path target = places.get(0);
         String why;
         if (Boolean.getBoolean("torch4j.offline")) {
             why = "downloading is off (torch4j.offline=true)";
@@ -87,11 +91,27 @@ public final class MnistData {
             }
         }
         StringBuilder msg = new StringBuilder(spec.name()).append(" not found; looked in:");
+        if (dir == null && System.getenv("TORCH4J_DATA") == null) msg.append("\n  $TORCH4J_DATA/").append(spec.name()).append(" (not set)");
         for (Path p : places) msg.append("\n  ").append(p);
         msg.append("\nand ").append(why).append(".\nPut ").append(String.join(".gz, ", FILES)).append(".gz in one of these directories");
         if (spec.name().equals("fashion-mnist")) msg.append(" (on Debian: apt-get install dataset-fashion-mnist)");
         msg.append(", from ").append(spec.mirrors().get(0));
         throw new IllegalStateException(msg.toString());
+    }
+
+    /** The data set held as class-path resources under {@code resourceDir} (gzipped IDX files). */
+    static MnistData fromResources(Spec spec, String resourceDir) {
+        try (Scope s = Scope.open()) {
+            Tensor[] t = new Tensor[4];
+            for (int i = 0; i < 4; i++) {
+                String name = resourceDir + "/" + FILES[i] + ".gz";
+                java.io.InputStream in = MnistData.class.getResourceAsStream(name);
+                if (in == null) throw new IllegalStateException("resource " + name + " is missing from the class path (a damaged torch4j jar?)");
+                Tensor u8 = Idx.read(in, name);
+                t[i] = s.keep(i % 2 == 0 ? u8.float32().div(255).unsqueeze(1) : u8.int64());
+            }
+            return new MnistData(new TensorDataset(t[0], t[1]), new TensorDataset(t[2], t[3]), spec.classes(), Path.of("jar:" + resourceDir));
+        }
     }
 
     private static boolean complete(Path dir) {

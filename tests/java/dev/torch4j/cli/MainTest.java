@@ -48,6 +48,26 @@ class MainTest {
         assertThat(err).contains("--batch must be a positive integer");
     }
 
+    @Test void trainRunsARecipeOnTheEmbeddedSampleAndWritesItsOutputs(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        assertThat(run("train", "--recipe", "s3-lenet", "--epochs", "2", "--device", "cpu", "--out", dir.toString())).isZero();
+        assertThat(out).contains("embedded Fashion-MNIST sample (6000 training, 1000 test images)", "epoch 2/2", "test accuracy");
+        for (String f : new String[] {"history.csv", "curves.png", "best.safetensors", "metrics.json"}) assertThat(dir.resolve(f)).exists();
+        var metrics = com.google.gson.JsonParser.parseString(java.nio.file.Files.readString(dir.resolve("metrics.json"))).getAsJsonObject();
+        assertThat(metrics.get("epochs").getAsInt()).isEqualTo(2);
+        assertThat(metrics.get("test_accuracy").getAsDouble()).isGreaterThan(0.6); // measured 0.73 after 2 epochs
+        assertThat(run("recipes")).isZero();
+        assertThat(out).contains("s0-cnn", "s1-a", "s4-adam");
+        assertThat(run("train", "--recipe", "s9")).isEqualTo(1);
+        assertThat(err).contains("unknown recipe 's9'", "s3-lenet");
+        System.setProperty("torch4j.offline", "true");
+        try {
+            assertThat(run("train", "--recipe", "s3-lenet", "--data", dir.resolve("nothing").toString(), "--epochs", "1")).isEqualTo(1);
+        } finally {
+            System.clearProperty("torch4j.offline");
+        }
+        assertThat(err).contains("fashion-mnist not found; looked in:", "nothing", "downloading is off");
+    }
+
     @Test void benchReportsAMedianStepTime() {
         assertThat(run("bench", "--model", "s2-gap", "--batch", "8", "--steps", "5", "--warmup", "1", "--threads", "1")).isZero();
         assertThat(out).matches("(?s)s2-gap batch 8 threads 1 .*median \\d+\\.\\d{3} ms/step\\s*");

@@ -123,8 +123,10 @@ class DatasetsTest {
         try {
             MnistData.Spec spec = new MnistData.Spec("fashion-mnist-absent", List.of("http://example.invalid/"), Map.of(), List.of());
             assertThatThrownBy(() -> MnistData.load(spec, dir)).hasMessageContaining("fashion-mnist-absent not found; looked in:")
-                    .hasMessageContaining(dir.toString()).hasMessageContaining(".torch4j")
+                    .hasMessageContaining(dir.toString())
                     .hasMessageContaining("downloading is off").hasMessageContaining("train-images-idx3-ubyte.gz");
+            assertThatThrownBy(() -> MnistData.load(spec, null)).hasMessageContaining("$TORCH4J_DATA/fashion-mnist-absent")
+                    .hasMessageContaining(".torch4j/data/fashion-mnist-absent").hasMessageContaining("/usr/share/datasets/fashion-mnist-absent");
         } finally {
             System.clearProperty("torch4j.offline");
         }

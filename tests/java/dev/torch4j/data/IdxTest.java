@@ -65,6 +65,16 @@ class IdxTest {
         assertThatThrownBy(() -> Idx.read(dir.resolve("absent"))).hasMessageContaining("no such IDX file");
     }
 
+    @Test void theEmbeddedSampleIsRealFashionMnist() {
+        MnistData s = FashionMnist.sample();
+        assertThat(s.train().inputs().shape()).containsExactly(6000, 1, 28, 28);
+        assertThat(s.test().targets().shape()).containsExactly(1000);
+        assertThat(s.classes()).hasSize(10).startsWith("T-shirt/top");
+        // the first training label of Fashion-MNIST is 9 (ankle boot), the first test label 9 as well
+        assertThat(s.train().targets().get(0).itemLong()).isEqualTo(9);
+        assertThat(s.test().targets().get(0).itemLong()).isEqualTo(9);
+    }
+
     @Test void readsTheRealFashionMnistWhenInstalled() {
         assumeTrue(Files.isDirectory(FashionMnist.DEBIAN_DIR), "dataset-fashion-mnist is not installed");
         MnistData f = FashionMnist.load(FashionMnist.DEBIAN_DIR);

@@ -1,0 +1,55 @@
+package dev.torch4j.cli;
+
+import dev.torch4j.cli.Recipe.Norm;
+import dev.torch4j.optim.Adam;
+import dev.torch4j.optim.Sgd;
+import dev.torch4j.vision.SeedModels;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The MNIST-type recipes of the seeds, by name. */
+final class Recipes {
+    private static final Map<String, Recipe> ALL = new LinkedHashMap<>();
+
+    static {
+        add(new Recipe("s0-cnn", "000", "stride-2 conv+BatchNorm CNN, SGD 0.06, batch 512, 10 epochs, 90/10 split",
+                SeedModels::s0Cnn, () -> Sgd.lr(0.06), 512, 10, 0, 0, Norm.FIXED_MNIST, 0.1, 42, true, false, true));
+        add(new Recipe("s0-nn", "000", "MLP 784-128-10, SGD 0.06, batch 512, 10 epochs, 90/10 split",
+                SeedModels::s0Nn, () -> Sgd.lr(0.06), 512, 10, 0, 0, Norm.FIXED_MNIST, 0.1, 42, true, false, true));
+        for (String m : List.of("a", "b", "c")) {
+            add(new Recipe("s1-" + m, "001", "model " + m.toUpperCase() + ", SGD 0.01, batch 100, 3,000 iterations, test accuracy every 500",
+                    SeedModels.get("s1-" + m).factory(), () -> Sgd.lr(0.01), 100, 0, 3000, 500, Norm.NONE, 0, 0, true, false, true));
+        }
+        add(new Recipe("s2-flat", "002", "3 conv + Flatten + 2 FC, Adam 1e-3, batch 64, 10 epochs, 55,000/5,000 split, data statistics",
+                SeedModels::s2Flat, () -> Adam.lr(1e-3), 64, 10, 0, 0, Norm.FROM_DATA, 5000 / 60000.0, 42, true, false, true));
+        add(new Recipe("s2-gap", "002", "3 conv + global average pooling, Adam 1e-3, batch 64, 10 epochs, 55,000/5,000 split",
+                SeedModels::s2Gap, () -> Adam.lr(1e-3), 64, 10, 0, 0, Norm.FROM_DATA, 5000 / 60000.0, 42, true, false, true));
+        add(new Recipe("s3-lenet", "003", "LeNet on Fashion-MNIST, Adam, batch 64, 10 epochs, 90/10 split (seed 1234), best valid loss kept",
+                SeedModels.get("s3-lenet").factory(), () -> Adam.lr(1e-3), 64, 10, 0, 0, Norm.FROM_DATA, 0.1, 1234, true, false, false));
+        add(new Recipe("s4-sgd", "004", "3 'same' conv + FC on Fashion-MNIST, SGD 0.001, batch 128, 25 epochs, in order, report",
+                SeedModels.get("s4-sgd").factory(), () -> Sgd.lr(1e-3), 128, 25, 0, 0, Norm.NONE, 0, 0, false, true, false));
+        add(new Recipe("s4-adam", "004", "same model, Adam 0.001, batch 128, 15 epochs, in order, classification report",
+                SeedModels.get("s4-adam").factory(), () -> Adam.lr(1e-3), 128, 15, 0, 0, Norm.NONE, 0, 0, false, true, false));
+    }
+
+    private Recipes() {}
+
+    private static void add(Recipe r) {
+        ALL.put(r.name(), r);
+    }
+
+    static List<Recipe> all() {
+        return List.copyOf(ALL.values());
+    }
+
+    static Recipe get(String name) {
+        Recipe r = ALL.get(name);
+        if (r == null) {
+            throw new IllegalArgumentException("unknown recipe '" + name + "'; known: " + String.join(", ", ALL.keySet())
+                    + " (the cats-vs-dogs and transfer-learning recipes are not available yet)");
+        }
+        return r;
+    }
+}

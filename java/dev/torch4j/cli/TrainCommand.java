@@ -1,0 +1,147 @@
+package dev.torch4j.cli;
+
+import com.google.gson.GsonBuilder;
+import dev.torch4j.data.Datasets;
+import dev.torch4j.data.FashionMnist;
+import dev.torch4j.data.MnistData;
+import dev.torch4j.data.Normalization;
+import dev.torch4j.data.Subset;
+import dev.torch4j.data.TensorDataset;
+import dev.torch4j.nn.Module;
+import dev.torch4j.tensor.Device;
+import dev.torch4j.tensor.Tensor;
+import dev.torch4j.tensor.Torch;
+import dev.torch4j.train.Callback;
+import dev.torch4j.train.Checkpoint;
+import dev.torch4j.train.ClassificationReport;
+import dev.torch4j.train.ConfusionMatrix;
+import dev.torch4j.train.Evaluation;
+import dev.torch4j.train.History;
+import dev.torch4j.train.HistoryWriter;
+import dev.torch4j.train.ProgressPrinter;
+import dev.torch4j.train.Trainer;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** {@code train --recipe NAME}: runs a seed recipe on MNIST-format data (the embedded Fashion-MNIST sample by default). */
+final class TrainCommand {
+    private TrainCommand() {}
+
+    static final String USAGE = "usage: train --recipe NAME [--data DIR] [--epochs N] [--batch-size N] [--device auto|cpu|cuda|mps]\n"
+            + "             [--threads N] [--seed N] [--out DIR]\n"
+            + "Runs a seed recipe ('recipes' lists them). Without --data it uses the Fashion-MNIST sample inside the jar\n"
+            + "(6,000 training and 1,000 test images); --data reads the four MNIST-format IDX files of a directory.\n"
+            + "--out writes history.csv, curves.png, best.safetensors and metrics.json.";
+
+    static int run(Args a, PrintStream out) {
+        if (a.help()) {
+            out.println(USAGE);
+            return 0;
+        }
+        Recipe r = Recipes.get(a.require("recipe"));
+        String dataDir = a.get("data", null);
+        int epochs = a.getInt("epochs", r.epochs() > 0 ? r.epochs() : 0);
+        int batch = a.getInt("batch-size", r.batch());
+        Device device = Device.parse(a.get("device", "auto")).requireAvailable();
+        int threads = a.getInt("threads", Torch.threads());
+        long seed = Long.parseLong(a.get("seed", "42"));
+        String outDir = a.get("out", null);
+        a.rejectUnknown();
+        Torch.setThreads(threads);
+
+        MnistData data = dataDir == null ? FashionMnist.sample() : FashionMnist.load(Path.of(dataDir));
+        out.printf(Locale.ROOT, "recipe %s (seed %s): %s%n", r.name(), r.seed(), r.description());
+        out.printf(Locale.ROOT, "data: %s (%d training, %d test images)%s%n", dataDir == null ? "embedded Fashion-MNIST sample" : data.source(),
+                data.train().size(), data.test().size(), r.mnist() ? "; the seed trains on MNIST, this run uses the data given" : "");
+
+        Normalization norm = switch (r.norm()) {
+            case FIXED_MNIST -> Normalization.MNIST;
+            case FROM_DATA -> Normalization.fromData(data.train().inputs());
+            case NONE -> null;
+        };
+        TensorDataset all = norm == null ? data.train() : new TensorDataset(norm.apply(data.train().inputs()), data.train().targets());
+        TensorDataset test = norm == null ? data.test() : new TensorDataset(norm.apply(data.test().inputs()), data.test().targets());
+        dev.torch4j.data.Dataset train = all, valid = null;
+        if (r.validFraction() > 0) {
+            List<Subset> split = Datasets.randomSplit(all, r.splitSeed(), 1 - r.validFraction(), r.validFraction());
+            train = split.get(0);
+            valid = split.get(1);
+        } else if (r.byIterations()) {
+            valid = test; // seed 001 measures test accuracy during training
+        }
+
+        Torch.manualSeed(seed);
+        Module model = r.model().get();
+        Trainer trainer = Trainer.of(model).optimizer(r.optimizer().get()).batchSize(batch).seed(seed).shuffle(r.shuffle()).device(device);
+        if (r.byIterations()) {
+            long iterations = a.getInt("epochs", 0) > 0 ? (long) epochs * ((train.size() + batch - 1) / batch) : r.iterations();
+            trainer.iterations(iterations, Math.min(r.validateEvery(), iterations));
+        } else {
+            trainer.epochs(epochs);
+        }
+        Path dir = outDir == null ? null : Path.of(outDir);
+        List<Callback> callbacks = new ArrayList<>();
+        trainer.quiet(); // progress goes to this command's output stream instead
+        callbacks.add(new ProgressPrinter(out, System.console() != null && out == System.out));
+        Checkpoint best = null;
+        if (dir != null) {
+            callbacks.add(HistoryWriter.csv(dir.resolve("history.csv")));
+            if (valid != null) callbacks.add(best = Checkpoint.bestBy("val_loss", dir.resolve("best.safetensors")));
+        }
+        trainer.callbacks(callbacks.toArray(new Callback[0]));
+
+        long t0 = System.nanoTime();
+        History history = trainer.fit(train, valid);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        if (best != null && best.bestEpoch() > 0 && !r.byIterations()) {
+            model.load(best.file()); // seed 003 tests the model with the best validation loss
+            out.printf(Locale.ROOT, "best validation loss %.4f at epoch %d (weights in %s)%n", best.best(), best.bestEpoch(), best.file());
+        }
+        Evaluation e = trainer.evaluate(test);
+        out.printf(Locale.ROOT, "test loss %.4f, test accuracy %.4f (%d images, %.1f s)%n", e.loss(), e.accuracy(), e.samples(), seconds);
+        if (r.classificationReport()) {
+            Tensor logits = trainer.predict(test);
+            out.println(new ClassificationReport(new ConfusionMatrix(10).addLogits(logits, test.targets()), null, 2));
+        }
+        if (dir != null) {
+            if (best == null) model.save(dir.resolve("best.safetensors"));
+            history.plot(dir.resolve("curves.png"));
+            Map<String, Object> metrics = new LinkedHashMap<>();
+            metrics.put("recipe", r.name());
+            metrics.put("test_accuracy", e.accuracy());
+            metrics.put("test_loss", e.loss());
+            metrics.put("epochs", history.epochs().size());
+            metrics.put("seconds", seconds);
+            metrics.put("device", trainer.device().toString());
+            metrics.put("threads", Torch.threads());
+            metrics.put("data", dataDir == null ? "embedded Fashion-MNIST sample" : dataDir);
+            try {
+                Files.createDirectories(dir);
+                Files.writeString(dir.resolve("metrics.json"), new GsonBuilder().setPrettyPrinting().create().toJson(metrics) + "\n");
+            } catch (IOException ex) {
+                throw new UncheckedIOException("cannot write " + dir.resolve("metrics.json") + ": " + ex.getMessage(), ex);
+            }
+            out.println("wrote " + dir.resolve("history.csv") + ", curves.png, best.safetensors, metrics.json");
+        }
+        return 0;
+    }
+
+    static int list(Args a, PrintStream out) {
+        if (a.help()) {
+            out.println("usage: recipes\nLists the training recipes of the seeds.");
+            return 0;
+        }
+        a.rejectUnknown();
+        for (Recipe r : Recipes.all()) out.printf(Locale.ROOT, "%-9s seed %s: %s%n", r.name(), r.seed(), r.description());
+        return 0;
+    }
+}
