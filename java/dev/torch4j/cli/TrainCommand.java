@@ -37,9 +37,10 @@ final class TrainCommand {
     private TrainCommand() {}
 
     static final String USAGE = "usage: train --recipe NAME [--data DIR] [--epochs N] [--batch-size N] [--device auto|cpu|cuda|mps]\n"
-            + "             [--threads N] [--seed N] [--out DIR]\n"
+            + "             [--threads N] [--seed N] [--valid FRACTION] [--out DIR]\n"
             + "Runs a seed recipe ('recipes' lists them). Without --data it uses the Fashion-MNIST sample inside the jar\n"
             + "(6,000 training and 1,000 test images); --data reads the four MNIST-format IDX files of a directory.\n"
+            + "--valid sets the validation fraction split off the training set (0: train on all of it).\n"
             + "--out writes history.csv, curves.png, best.safetensors and metrics.json.";
 
     static int run(Args a, PrintStream out) {
@@ -55,6 +56,8 @@ final class TrainCommand {
         int threads = a.getInt("threads", Torch.threads());
         long seed = Long.parseLong(a.get("seed", "42"));
         String outDir = a.get("out", null);
+        double validFraction = Double.parseDouble(a.get("valid", String.valueOf(r.validFraction())));
+        if (validFraction < 0 || validFraction >= 1) throw new UsageException("train: --valid must be in [0, 1), got " + validFraction);
         a.rejectUnknown();
         Torch.setThreads(threads);
 
@@ -71,11 +74,11 @@ final class TrainCommand {
         TensorDataset all = norm == null ? data.train() : new TensorDataset(norm.apply(data.train().inputs()), data.train().targets());
         TensorDataset test = norm == null ? data.test() : new TensorDataset(norm.apply(data.test().inputs()), data.test().targets());
         dev.torch4j.data.Dataset train = all, valid = null;
-        if (r.validFraction() > 0) {
-            List<Subset> split = Datasets.randomSplit(all, r.splitSeed(), 1 - r.validFraction(), r.validFraction());
+        if (validFraction > 0) {
+            List<Subset> split = Datasets.randomSplit(all, r.splitSeed(), 1 - validFraction, validFraction);
             train = split.get(0);
             valid = split.get(1);
-        } else if (r.byIterations()) {
+        } else if (r.byIterations() && a.get("valid", null) == null) {
             valid = test; // seed 001 measures test accuracy during training
         }
 
@@ -83,8 +86,10 @@ final class TrainCommand {
         Module model = r.model().get();
         Trainer trainer = Trainer.of(model).optimizer(r.optimizer().get()).batchSize(batch).seed(seed).shuffle(r.shuffle()).device(device);
         if (r.byIterations()) {
-            long iterations = a.getInt("epochs", 0) > 0 ? (long) epochs * ((train.size() + batch - 1) / batch) : r.iterations();
-            trainer.iterations(iterations, Math.min(r.validateEvery(), iterations));
+            long perEpoch = (train.size() + batch - 1) / batch;
+            boolean asEpochs = a.getInt("epochs", 0) > 0; // --epochs N: N passes over the data, one history row each
+            long iterations = asEpochs ? epochs * perEpoch : r.iterations();
+            trainer.iterations(iterations, asEpochs ? perEpoch : Math.min(r.validateEvery(), iterations));
         } else {
             trainer.epochs(epochs);
         }
@@ -121,6 +126,9 @@ final class TrainCommand {
             metrics.put("test_loss", e.loss());
             metrics.put("epochs", history.epochs().size());
             metrics.put("seconds", seconds);
+            double[] epochSeconds = history.series("seconds");
+            java.util.Arrays.sort(epochSeconds);
+            metrics.put("median_epoch_s", epochSeconds[epochSeconds.length / 2]);
             metrics.put("device", trainer.device().toString());
             metrics.put("threads", Torch.threads());
             metrics.put("data", dataDir == null ? "embedded Fashion-MNIST sample" : dataDir);
