@@ -68,6 +68,16 @@ class MainTest {
         assertThat(err).contains("fashion-mnist not found; looked in:", "nothing", "downloading is off");
     }
 
+    @Test void recipesWithAReportAndWithIterations() {
+        assertThat(run("train", "--recipe", "s4-adam", "--epochs", "1", "--device", "cpu")).isZero();
+        assertThat(out).contains("precision    recall  f1-score   support", "weighted avg");
+        // seed 001 counts iterations; --epochs 1 means one pass (60 batches of 100), --valid 0 no test evaluation during training
+        assertThat(run("train", "--recipe", "s1-c", "--epochs", "1", "--valid", "0", "--device", "cpu")).isZero();
+        assertThat(out).contains("epoch 1/1  train loss").doesNotContain("val loss");
+        assertThat(run("train", "--recipe", "s1-c", "--valid", "1.5")).isEqualTo(2);
+        assertThat(err).contains("--valid must be in [0, 1)");
+    }
+
     @Test void benchReportsAMedianStepTime() {
         assertThat(run("bench", "--model", "s2-gap", "--batch", "8", "--steps", "5", "--warmup", "1", "--threads", "1")).isZero();
         assertThat(out).matches("(?s)s2-gap batch 8 threads 1 .*median \\d+\\.\\d{3} ms/step\\s*");
