@@ -22,8 +22,9 @@ class MemoryTest {
         long handles = Pointer.totalCount();
         long rss = Pointer.physicalBytes();
         for (int i = 0; i < 300; i++) step(model, x, y);
-        // every native object created by a step was released with its scope
-        assertThat(Pointer.totalCount()).isEqualTo(handles);
+        // every native object created by a step was released with its scope: the count never grows (it may
+        // fall when the GC collects unscoped garbage of earlier tests; a leak would add ~10 objects a step)
+        assertThat(Pointer.totalCount()).isLessThanOrEqualTo(handles);
         // and the process did not grow (an unreleased activation set alone is ~1 MB per step here)
         assertThat(Pointer.physicalBytes() - rss).isLessThan(64L << 20);
     }
