@@ -39,6 +39,60 @@ TORCH4J_API int t4j_u8_to_f32(const uint8_t* src, float* dst, int64_t n, int64_t
  * Returns 1 when applied, 0 where the C library has no mallopt (not glibc), -1 when mallopt refused. */
 TORCH4J_API int t4j_tune_allocator(int64_t mmap_threshold, int64_t trim_threshold);
 
+/* ---- Image pipeline -------------------------------------------------------------------------------
+ * A pipeline is a program of doubles: for each step its opcode, its argument count, its arguments.
+ * Every sample gets its own random stream from its 64-bit seed, so results do not depend on threads. */
+#define T4J_OP_RESIZE 1               /* h, w: exact size; w = 0: h is the shorter side, aspect kept */
+#define T4J_OP_CENTER_CROP 2          /* h, w (zero padding where the image is smaller) */
+#define T4J_OP_RANDOM_RESIZED_CROP 3  /* h, w, scale_lo, scale_hi, log_ratio_lo, log_ratio_hi */
+#define T4J_OP_RANDOM_ROTATION 4      /* degrees_lo, degrees_hi, fill[3] */
+#define T4J_OP_RANDOM_AFFINE 5        /* degrees_lo, degrees_hi, translate_x, translate_y, scale_lo, scale_hi,
+                                         shear_x_lo, shear_x_hi, shear_y_lo, shear_y_hi, fill[3] */
+#define T4J_OP_RANDOM_HFLIP 6         /* p */
+#define T4J_OP_COLOR_JITTER 7         /* brightness lo, hi, contrast lo, hi, saturation lo, hi, hue lo, hi
+                                         (NaN: that adjustment is off) */
+#define T4J_OP_GRAYSCALE 8            /* output channels (1 or 3) */
+#define T4J_OP_TO_TENSOR 9            /* 8-bit values to floats in [0, 1] */
+#define T4J_OP_NORMALIZE 10           /* c, mean[c], std[c] */
+#define T4J_OP_CROP 11                /* top, left, h, w */
+#define T4J_OP_HFLIP 12               /* (none): always flip */
+#define T4J_OP_ROTATE 13              /* degrees, fill[3] */
+#define T4J_OP_AFFINE 14              /* degrees, translate_x, translate_y, scale, shear_x, shear_y, fill[3] */
+#define T4J_OP_ADJUST 15              /* which (0 brightness, 1 contrast, 2 saturation, 3 hue), factor */
+
+/* More status codes. */
+#define T4J_SAMPLE_ERRORS 2  /* some samples failed: see status[i] and their messages */
+#define T4J_STATUS_DECODE 2  /* the file could not be read or decoded */
+#define T4J_STATUS_SHAPE 3   /* the sample's output does not have the batch's shape */
+
+/* Checks a program; on error writes a message to error (error_size bytes) and returns T4J_BAD_ARGUMENT. */
+TORCH4J_API int t4j_pipeline_check(const double* program, int64_t length, char* error, int64_t error_size);
+
+/* The output shape {c, h, w} of a program for an input of in_h x in_w x in_c (8-bit when quantized). */
+TORCH4J_API int t4j_pipeline_output_shape(const double* program, int64_t length, int64_t in_h, int64_t in_w,
+                                          int64_t in_c, int quantized, int64_t* out_chw, char* error,
+                                          int64_t error_size);
+
+/* Height, width and channels (always 3: images are read as RGB) of a JPEG or PNG file, from its header. */
+TORCH4J_API int t4j_image_info(const char* path, int64_t* hwc, char* error, int64_t error_size);
+
+/* Decodes n image files (UTF-8 paths, NUL-terminated, at paths + offsets[i]), runs the program on each
+ * with seeds[i], and writes sample i as float32 c x h x w at dst + i * c * h * w. fast_decode lets JPEG
+ * decoding scale down in the DCT domain when the first step is a Resize much smaller than the file.
+ * Returns T4J_OK, T4J_BAD_ARGUMENT (message in errors), or T4J_SAMPLE_ERRORS: status[i] is T4J_OK or a
+ * T4J_STATUS_ code and errors + i * error_size holds sample i's message. */
+TORCH4J_API int t4j_pipeline_run_files(const double* program, int64_t length, const char* paths,
+                                       const int64_t* offsets, int64_t n, const int64_t* seeds, int fast_decode,
+                                       float* dst, int64_t c, int64_t h, int64_t w, int threads, int32_t* status,
+                                       char* errors, int64_t error_size);
+
+/* The same for n images in memory: uint8 (float_input = 0; 8-bit values) or float32 (float_input = 1;
+ * values already in [0, 1]), laid out NCHW or NHWC with in_c x in_h x in_w per image. */
+TORCH4J_API int t4j_pipeline_run_pixels(const double* program, int64_t length, const void* src, int float_input,
+                                        int layout, int64_t n, int64_t in_c, int64_t in_h, int64_t in_w,
+                                        const int64_t* seeds, float* dst, int64_t c, int64_t h, int64_t w,
+                                        int threads, int32_t* status, char* errors, int64_t error_size);
+
 /* The shim's version, e.g. "0.1.0". */
 TORCH4J_API const char* t4j_version(void);
 

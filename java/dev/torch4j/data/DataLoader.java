@@ -1,42 +1,77 @@
 package dev.torch4j.data;
 
+import dev.torch4j.tensor.Device;
+import dev.torch4j.tensor.Scope;
+import dev.torch4j.tensor.Tensor;
+
+import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.SplittableRandom;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Batches of a dataset, in order or shuffled (a new order each epoch, fixed by the seed and the epoch).
- * Iterate inside a {@code Scope} per step so that each batch is released with it.
+ * The next batches are prepared on a background thread while the current one is used ({@link
+ * #prefetch(int)}, 1 by default). Iterate inside a {@code Scope} per step so that each batch is released
+ * with it.
  */
 public final class DataLoader implements Iterable<Batch> {
+    private static final ExecutorService BACKGROUND = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "torch4j-prefetch");
+        t.setDaemon(true);
+        return t;
+    });
+
     private final Dataset dataset;
     private final int batchSize;
-    private final boolean shuffle, dropLast;
+    private final boolean shuffle, dropLast, pinMemory;
     private final long seed;
+    private final int prefetch;
     private int epoch;
 
-    private DataLoader(Dataset dataset, int batchSize, boolean shuffle, long seed, boolean dropLast) {
+    private DataLoader(Dataset dataset, int batchSize, boolean shuffle, long seed, boolean dropLast, int prefetch, boolean pinMemory) {
         if (batchSize <= 0) throw new IllegalArgumentException("batch size must be positive, got " + batchSize);
         this.dataset = dataset;
         this.batchSize = batchSize;
         this.shuffle = shuffle;
         this.seed = seed;
         this.dropLast = dropLast;
+        this.prefetch = prefetch;
+        this.pinMemory = pinMemory;
     }
 
     /** Sequential batches (seed 004 iterates without shuffling). */
     public static DataLoader sequential(Dataset dataset, int batchSize) {
-        return new DataLoader(dataset, batchSize, false, 0, false);
+        return new DataLoader(dataset, batchSize, false, 0, false, 1, false);
     }
 
     /** Shuffled batches; the order depends only on (seed, epoch). */
     public static DataLoader shuffled(Dataset dataset, int batchSize, long seed) {
-        return new DataLoader(dataset, batchSize, true, seed, false);
+        return new DataLoader(dataset, batchSize, true, seed, false, 1, false);
     }
 
     /** The same loader without the last, smaller batch. */
     public DataLoader dropLast() {
-        return new DataLoader(dataset, batchSize, shuffle, seed, true);
+        return new DataLoader(dataset, batchSize, shuffle, seed, true, prefetch, pinMemory);
+    }
+
+    /** Prepares up to {@code batches} batches ahead on a background thread; 0 loads each batch when asked. */
+    public DataLoader prefetch(int batches) {
+        if (batches < 0) throw new IllegalArgumentException("prefetch must be >= 0, got " + batches);
+        return new DataLoader(dataset, batchSize, shuffle, seed, dropLast, batches, pinMemory);
+    }
+
+    /**
+     * Puts batches in page-locked memory when CUDA is available, so that copies to the GPU are faster and
+     * can overlap with compute (PyTorch's {@code pin_memory=True}); without CUDA it changes nothing.
+     */
+    public DataLoader pinMemory() {
+        return new DataLoader(dataset, batchSize, shuffle, seed, dropLast, prefetch, true);
     }
 
     public Dataset dataset() {
@@ -53,7 +88,7 @@ public final class DataLoader implements Iterable<Batch> {
         return dropLast ? n / batchSize : (n + batchSize - 1) / batchSize;
     }
 
-    /** Selects the epoch whose order the next iteration uses. */
+    /** Selects the epoch whose order (and random transforms) the next iteration uses. */
     public DataLoader epoch(int e) {
         epoch = e;
         return this;
@@ -76,21 +111,73 @@ public final class DataLoader implements Iterable<Batch> {
         return order;
     }
 
+    private Batch load(long[] order, long k) {
+        int from = Math.toIntExact(k * batchSize), to = Math.min(order.length, from + batchSize);
+        Batch b = dataset.get(Arrays.copyOfRange(order, from, to));
+        if (pinMemory && Device.cudaAvailable()) {
+            b = new Batch(Tensor.wrap(b.inputs().handle().pin_memory()), Tensor.wrap(b.targets().handle().pin_memory()));
+        }
+        return b;
+    }
+
     @Override public Iterator<Batch> iterator() {
+        dataset.setEpoch(epoch);
         long[] order = order();
         long count = batches();
+        if (prefetch == 0) {
+            return new Iterator<>() {
+                private long next;
+
+                @Override public boolean hasNext() {
+                    return next < count;
+                }
+
+                @Override public Batch next() {
+                    if (!hasNext()) throw new NoSuchElementException();
+                    return load(order, next++);
+                }
+            };
+        }
         return new Iterator<>() {
-            private long next;
+            private final ArrayDeque<Future<Batch>> ahead = new ArrayDeque<>();
+            private long submitted, delivered;
+
+            private void fill() {
+                while (submitted < count && ahead.size() < prefetch) {
+                    long k = submitted++;
+                    ahead.add(BACKGROUND.submit(() -> {
+                        try (Scope s = Scope.open()) { // kept tensors are handed to the caller's scope in next()
+                            Batch b = load(order, k);
+                            s.keep(b.inputs());
+                            s.keep(b.targets());
+                            return b;
+                        }
+                    }));
+                }
+            }
 
             @Override public boolean hasNext() {
-                return next < count;
+                return delivered < count;
             }
 
             @Override public Batch next() {
                 if (!hasNext()) throw new NoSuchElementException();
-                int from = Math.toIntExact(next * batchSize), to = Math.min(order.length, from + batchSize);
-                next++;
-                return dataset.get(java.util.Arrays.copyOfRange(order, from, to));
+                fill();
+                Future<Batch> f = ahead.poll();
+                delivered++;
+                fill(); // start the next batch before this one is used
+                Batch b;
+                try {
+                    b = f.get();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while loading a batch", e);
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof RuntimeException r) throw r;
+                    if (e.getCause() instanceof Error err) throw err;
+                    throw new IllegalStateException(e.getCause());
+                }
+                return new Batch(Scope.adopt(b.inputs()), Scope.adopt(b.targets()));
             }
         };
     }

@@ -13,6 +13,20 @@ public interface Dataset {
         return get(new long[] {index});
     }
 
+    /**
+     * Tells the dataset which epoch the next batches belong to, so that random transforms draw new
+     * parameters each epoch (the same ones again for the same epoch). {@link DataLoader} calls it.
+     */
+    default void setEpoch(int epoch) {}
+
+    /**
+     * This dataset's images run through {@code pipeline} (e.g. seed 003's rotated test set); sample i of
+     * epoch e draws its random parameters from {@code Pipeline.sampleSeed(seed, e, i)}.
+     */
+    default Dataset transform(Pipeline pipeline, long seed) {
+        return new TransformedDataset(this, pipeline, seed);
+    }
+
     /** This dataset with {@code f} applied to every batch it returns (e.g. normalisation). */
     default Dataset map(java.util.function.UnaryOperator<Batch> f) {
         Dataset self = this;
@@ -23,6 +37,10 @@ public interface Dataset {
 
             @Override public Batch get(long[] indices) {
                 return f.apply(self.get(indices));
+            }
+
+            @Override public void setEpoch(int epoch) {
+                self.setEpoch(epoch);
             }
         };
     }

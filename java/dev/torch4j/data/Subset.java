@@ -25,6 +25,10 @@ public final class Subset implements Dataset {
         return base.get(mapped);
     }
 
+    @Override public void setEpoch(int epoch) {
+        base.setEpoch(epoch);
+    }
+
     /** The indices into the underlying dataset. */
     public long[] indices() {
         return indices.clone();

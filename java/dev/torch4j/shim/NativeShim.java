@@ -1,6 +1,9 @@
 package dev.torch4j.shim;
 
 import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.DoublePointer;
+import org.bytedeco.javacpp.IntPointer;
+import org.bytedeco.javacpp.LongPointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.Loader;
 import org.bytedeco.javacpp.Pointer;
@@ -23,9 +26,38 @@ public final class NativeShim {
     public static final int LAYOUT_NHWC = 0;
     public static final int LAYOUT_NCHW = 1;
     public static final int OK = 0;
+    public static final int BAD_ARGUMENT = 1;
 
     public static native int t4j_u8_to_f32(@Cast("const uint8_t*") Pointer src, @Cast("float*") Pointer dst,
             long n, long h, long w, long c, int layout, FloatPointer mean, FloatPointer std, int threads);
+
+    public static final int SAMPLE_ERRORS = 2;
+    public static final int STATUS_DECODE = 2;
+    public static final int STATUS_SHAPE = 3;
+
+    public static final int OP_RESIZE = 1, OP_CENTER_CROP = 2, OP_RANDOM_RESIZED_CROP = 3, OP_RANDOM_ROTATION = 4,
+            OP_RANDOM_AFFINE = 5, OP_RANDOM_HFLIP = 6, OP_COLOR_JITTER = 7, OP_GRAYSCALE = 8, OP_TO_TENSOR = 9,
+            OP_NORMALIZE = 10, OP_CROP = 11, OP_HFLIP = 12, OP_ROTATE = 13, OP_AFFINE = 14, OP_ADJUST = 15;
+
+    public static native int t4j_pipeline_check(@Cast("const double*") DoublePointer program, long length,
+            @Cast("char*") BytePointer error, long errorSize);
+
+    public static native int t4j_pipeline_output_shape(@Cast("const double*") DoublePointer program, long length,
+            long inH, long inW, long inC, int quantized, @Cast("int64_t*") LongPointer outChw,
+            @Cast("char*") BytePointer error, long errorSize);
+
+    public static native int t4j_image_info(@Cast("const char*") BytePointer path, @Cast("int64_t*") LongPointer hwc,
+            @Cast("char*") BytePointer error, long errorSize);
+
+    public static native int t4j_pipeline_run_files(@Cast("const double*") DoublePointer program, long length,
+            @Cast("const char*") BytePointer paths, @Cast("const int64_t*") LongPointer offsets, long n,
+            @Cast("const int64_t*") LongPointer seeds, int fastDecode, @Cast("float*") Pointer dst, long c, long h, long w,
+            int threads, @Cast("int32_t*") IntPointer status, @Cast("char*") BytePointer errors, long errorSize);
+
+    public static native int t4j_pipeline_run_pixels(@Cast("const double*") DoublePointer program, long length,
+            @Cast("const void*") Pointer src, int floatInput, int layout, long n, long inC, long inH, long inW,
+            @Cast("const int64_t*") LongPointer seeds, @Cast("float*") Pointer dst, long c, long h, long w, int threads,
+            @Cast("int32_t*") IntPointer status, @Cast("char*") BytePointer errors, long errorSize);
 
     public static native int t4j_tune_allocator(long mmapThreshold, long trimThreshold);
 

@@ -49,6 +49,20 @@ public final class Scope implements AutoCloseable {
         return t;
     }
 
+    /**
+     * Hands {@code t} to this thread's innermost scope: for a tensor that a scope on another thread kept
+     * (a batch prepared in the background). Without an open scope here, {@code t} stays as it is.
+     */
+    public static Tensor adopt(Tensor t) {
+        PointerScope inner = PointerScope.getInnerScope();
+        if (inner != null) {
+            Pointer p = t.handle();
+            inner.attach(p);
+            p.releaseReference(); // the reference the other thread's keep() took
+        }
+        return t;
+    }
+
     @Override public void close() {
         if (closed) return;
         closed = true;

@@ -1,0 +1,190 @@
+// Resize, crop, flip and affine warps with Pillow's arithmetic, so that an 8-bit image comes out as
+// torchvision + PIL would make it: the same filter supports, fixed-point rounding and pixel centres.
+#include "image.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace t4j {
+namespace {
+
+constexpr double kPi = 3.14159265358979323846;
+constexpr int kPrecisionBits = 32 - 8 - 2;  // Pillow's fixed-point precision for 8-bit resampling
+
+// One output pixel's span of input pixels and their weights (Pillow's precompute_coeffs, bilinear).
+struct Taps {
+  int64_t ksize = 0;
+  std::vector<int64_t> first, count;
+  std::vector<double> weights;  // ksize per output pixel
+  std::vector<int32_t> fixed;   // the same weights in Pillow's fixed point
+};
+
+Taps bilinear_taps(int64_t in_size, int64_t out_size) {
+  Taps t;
+  const double scale = static_cast<double>(in_size) / static_cast<double>(out_size);
+  const double filterscale = std::max(scale, 1.0);  // antialias: widen the filter when shrinking
+  const double support = 1.0 * filterscale;
+  t.ksize = static_cast<int64_t>(std::ceil(support)) * 2 + 1;
+  t.first.resize(out_size);
+  t.count.resize(out_size);
+  t.weights.assign(static_cast<size_t>(out_size * t.ksize), 0.0);
+  t.fixed.assign(t.weights.size(), 0);
+  for (int64_t o = 0; o < out_size; ++o) {
+    const double center = (static_cast<double>(o) + 0.5) * scale;
+    const double ss = 1.0 / filterscale;
+    int64_t lo = static_cast<int64_t>(center - support + 0.5);
+    if (lo < 0) lo = 0;
+    int64_t hi = static_cast<int64_t>(center + support + 0.5);
+    if (hi > in_size) hi = in_size;
+    const int64_t n = hi - lo;
+    double* k = &t.weights[o * t.ksize];
+    double total = 0.0;
+    for (int64_t i = 0; i < n; ++i) {
+      double x = (static_cast<double>(i + lo) - center + 0.5) * ss;
+      x = std::fabs(x);
+      k[i] = x < 1.0 ? 1.0 - x : 0.0;
+      total += k[i];
+    }
+    for (int64_t i = 0; i < n; ++i) {
+      if (total != 0.0) k[i] /= total;
+      const double f = k[i] * (1 << kPrecisionBits);
+      t.fixed[o * t.ksize + i] = static_cast<int32_t>(k[i] < 0 ? -0.5 + f : 0.5 + f);
+    }
+    t.first[o] = lo;
+    t.count[o] = n;
+  }
+  return t;
+}
+
+inline float clip8(int64_t v) {
+  if (v >= (int64_t(1) << kPrecisionBits << 8)) return 255.0f;
+  if (v <= 0) return 0.0f;
+  return static_cast<float>(v >> kPrecisionBits);
+}
+
+// Resamples along one axis. `stride` steps between neighbouring input samples along the axis, and
+// `lines`/`line_step` walk across it; each line has `c` interleaved channels handled together.
+Image resample_axis(const Image& in, bool horizontal, int64_t out_len) {
+  const int64_t in_len = horizontal ? in.w : in.h;
+  const Taps taps = bilinear_taps(in_len, out_len);
+  Image out(horizontal ? in.h : out_len, horizontal ? out_len : in.w, in.c, in.quantized);
+  const int64_t c = in.c;
+  const int64_t lines = horizontal ? in.h : in.w;
+  for (int64_t line = 0; line < lines; ++line) {
+    for (int64_t o = 0; o < out_len; ++o) {
+      const int64_t lo = taps.first[o], n = taps.count[o];
+      float* dst = horizontal ? out.row(line) + o * c : out.row(o) + line * c;
+      for (int64_t ch = 0; ch < c; ++ch) {
+        auto sample = [&](int64_t i) {
+          return horizontal ? in.row(line)[(lo + i) * c + ch] : in.row(lo + i)[line * c + ch];
+        };
+        if (in.quantized) {
+          int64_t acc = int64_t(1) << (kPrecisionBits - 1);
+          const int32_t* k = &taps.fixed[o * taps.ksize];
+          for (int64_t i = 0; i < n; ++i) acc += static_cast<int64_t>(sample(i)) * k[i];
+          dst[ch] = clip8(acc);
+        } else {
+          double acc = 0.0;
+          const double* k = &taps.weights[o * taps.ksize];
+          for (int64_t i = 0; i < n; ++i) acc += sample(i) * k[i];
+          dst[ch] = static_cast<float>(acc);
+        }
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+Image resize_bilinear(const Image& in, int64_t out_h, int64_t out_w) {
+  // Pillow: horizontal pass first, each pass only when that size changes, 8-bit rounding in between.
+  if (out_w == in.w && out_h == in.h) return in;
+  if (out_w == in.w) return resample_axis(in, false, out_h);
+  Image horizontal = resample_axis(in, true, out_w);
+  if (out_h == in.h) return horizontal;
+  return resample_axis(horizontal, false, out_h);
+}
+
+Image crop(const Image& in, int64_t top, int64_t left, int64_t h, int64_t w) {
+  Image out(h, w, in.c, in.quantized, 0.0f);
+  for (int64_t y = 0; y < h; ++y) {
+    const int64_t sy = top + y;
+    if (sy < 0 || sy >= in.h) continue;
+    const int64_t x0 = std::max<int64_t>(0, -left), x1 = std::min<int64_t>(w, in.w - left);
+    if (x0 >= x1) continue;
+    std::copy(in.row(sy) + (left + x0) * in.c, in.row(sy) + (left + x1) * in.c, out.row(y) + x0 * in.c);
+  }
+  return out;
+}
+
+Image hflip(const Image& in) {
+  Image out(in.h, in.w, in.c, in.quantized);
+  for (int64_t y = 0; y < in.h; ++y) {
+    const float* src = in.row(y);
+    float* dst = out.row(y);
+    for (int64_t x = 0; x < in.w; ++x) std::copy(src + (in.w - 1 - x) * in.c, src + (in.w - x) * in.c, dst + x * in.c);
+  }
+  return out;
+}
+
+Image affine_nearest(const Image& in, const double a[6], const std::vector<float>& fill) {
+  Image out(in.h, in.w, in.c, in.quantized);
+  for (int64_t y = 0; y < out.h; ++y) {
+    float* dst = out.row(y);
+    for (int64_t x = 0; x < out.w; ++x)
+      for (int64_t ch = 0; ch < in.c; ++ch) dst[x * in.c + ch] = fill[static_cast<size_t>(ch)];
+  }
+  // Pillow's affine_fixed: 16.16 fixed point from the pixel centre, arithmetic shift = floor.
+  auto fix = [](double v) {
+    const double s = v * 65536.0 + 0.5;
+    return static_cast<int64_t>(std::floor(s));
+  };
+  const int64_t a0 = fix(a[0]), a1 = fix(a[1]), a3 = fix(a[3]), a4 = fix(a[4]);
+  int64_t row_x = fix(a[2] + a[0] * 0.5 + a[1] * 0.5);
+  int64_t row_y = fix(a[5] + a[3] * 0.5 + a[4] * 0.5);
+  for (int64_t y = 0; y < out.h; ++y, row_x += a1, row_y += a4) {
+    int64_t xx = row_x, yy = row_y;
+    float* dst = out.row(y);
+    for (int64_t x = 0; x < out.w; ++x, xx += a0, yy += a3) {
+      const int64_t sx = xx >> 16, sy = yy >> 16;
+      if (sx < 0 || sx >= in.w || sy < 0 || sy >= in.h) continue;
+      std::copy(in.row(sy) + sx * in.c, in.row(sy) + (sx + 1) * in.c, dst + x * in.c);
+    }
+  }
+  return out;
+}
+
+void rotation_inverse(double angle_degrees, double cx, double cy, double m[6]) {
+  // Pillow's Image.rotate: the matrix is rounded to 15 decimals, then centred.
+  auto r15 = [](double v) { return std::nearbyint(v * 1e15) / 1e15; };
+  const double a = -angle_degrees * kPi / 180.0;
+  m[0] = r15(std::cos(a));
+  m[1] = r15(std::sin(a));
+  m[3] = r15(-std::sin(a));
+  m[4] = r15(std::cos(a));
+  m[2] = m[0] * -cx + m[1] * -cy + cx;
+  m[5] = m[3] * -cx + m[4] * -cy + cy;
+}
+
+void affine_inverse(double cx, double cy, double angle, double tx, double ty, double scale, double shear_x,
+                    double shear_y, double m[6]) {
+  // torchvision's _get_inverse_affine_matrix: rotation-scale-shear about the centre, then translation.
+  const double rot = angle * kPi / 180.0, sx = shear_x * kPi / 180.0, sy = shear_y * kPi / 180.0;
+  const double a = std::cos(rot - sy) / std::cos(sy);
+  const double b = -std::cos(rot - sy) * std::tan(sx) / std::cos(sy) - std::sin(rot);
+  const double c = std::sin(rot - sy) / std::cos(sy);
+  const double d = -std::sin(rot - sy) * std::tan(sx) / std::cos(sy) + std::cos(rot);
+  m[0] = d / scale;
+  m[1] = -b / scale;
+  m[2] = 0.0;
+  m[3] = -c / scale;
+  m[4] = a / scale;
+  m[5] = 0.0;
+  m[2] += m[0] * (-cx - tx) + m[1] * (-cy - ty);
+  m[5] += m[3] * (-cx - tx) + m[4] * (-cy - ty);
+  m[2] += cx;
+  m[5] += cy;
+}
+
+}  // namespace t4j

@@ -1,0 +1,201 @@
+package dev.torch4j.data;
+
+import dev.torch4j.shim.NativeShim;
+import dev.torch4j.shim.Shim;
+import dev.torch4j.tensor.DType;
+import dev.torch4j.tensor.Tensor;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.DoublePointer;
+import org.bytedeco.javacpp.IntPointer;
+import org.bytedeco.javacpp.LongPointer;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * Image transforms composed into one native pass per image: decode (JPEG/PNG), the steps in order, and
+ * the result written straight into the batch tensor, images spread over threads. Every sample draws
+ * its random parameters from its own seed, so a batch is the same whatever the thread count.
+ * Make one with {@link Transforms#compose}.
+ */
+public final class Pipeline {
+    private static final int MESSAGE_BYTES = 512;
+    private final List<Transform> steps;
+    private final double[] program;
+
+    Pipeline(List<Transform> steps) {
+        if (steps.isEmpty()) throw new IllegalArgumentException("a pipeline needs at least one step (ToTensor)");
+        this.steps = List.copyOf(steps);
+        this.program = this.steps.stream().map(Transform::encode).flatMapToDouble(Arrays::stream).toArray();
+    }
+
+    public List<Transform> steps() {
+        return steps;
+    }
+
+    /** This pipeline followed by more steps. */
+    public Pipeline then(Transform... more) {
+        List<Transform> all = new ArrayList<>(steps);
+        all.addAll(List.of(more));
+        return new Pipeline(all);
+    }
+
+    /**
+     * The shape [c, h, w] this pipeline makes from an image of {@code c x h x w} (8-bit when
+     * {@code eightBit}, else floats in [0, 1]). Throws when the steps do not fit together, saying why.
+     */
+    public long[] outputShape(long c, long h, long w, boolean eightBit) {
+        Shim.require("The image pipeline");
+        try (DoublePointer prog = new DoublePointer(program); LongPointer out = new LongPointer(3);
+             BytePointer err = new BytePointer(MESSAGE_BYTES)) {
+            int rc = NativeShim.t4j_pipeline_output_shape(prog, program.length, h, w, c, eightBit ? 1 : 0, out, err, MESSAGE_BYTES);
+            if (rc != NativeShim.OK) throw new IllegalArgumentException(err.getString().trim() + " in " + this);
+            return new long[] {out.get(0), out.get(1), out.get(2)};
+        }
+    }
+
+    /** The output shape when it does not depend on the input size (a final fixed-size step), else null. */
+    long[] fixedShape(long c, boolean eightBit) {
+        long[] a = outputShape(c, 97, 131, eightBit), b = outputShape(c, 211, 173, eightBit);
+        return Arrays.equals(a, b) ? a : null;
+    }
+
+    /** A sample's seed: depends on (seed, epoch, index) only. */
+    public static long sampleSeed(long seed, long epoch, long index) {
+        long z = seed * 0x9E3779B97F4A7C15L + epoch * 0xC2B2AE3D27D4EB4FL + index * 0x165667B19E3779F9L;
+        z = (z ^ (z >>> 33)) * 0xFF51AFD7ED558CCDL;
+        z = (z ^ (z >>> 33)) * 0xC4CEB9FE1A85EC53L;
+        return z ^ (z >>> 33);
+    }
+
+    /**
+     * Runs the pipeline on a batch of images held in a tensor: uint8 (8-bit values, like a PIL image) or
+     * float32 (values in [0, 1], already "ToTensor"), shaped [N, H, W] (one channel) or [N, C, H, W].
+     * Returns float32 [N, C', H', W']. Sample i uses {@code sampleSeed(seed, 0, i)}.
+     */
+    public Tensor apply(Tensor images, long seed) {
+        long n = images.dim() > 0 ? images.size(0) : 0;
+        long[] seeds = new long[Math.toIntExact(n)];
+        for (int i = 0; i < seeds.length; i++) seeds[i] = sampleSeed(seed, 0, i);
+        return apply(images, seeds, 0);
+    }
+
+    /** As {@link #apply(Tensor, long)} with a seed per image and a thread count (0: all cores). */
+    public Tensor apply(Tensor images, long[] seeds, int threads) {
+        Shim.require("The image pipeline");
+        long[] shape = images.shape();
+        if (shape.length != 3 && shape.length != 4) {
+            throw new IllegalArgumentException("images must be [N, H, W] or [N, C, H, W], got " + Arrays.toString(shape));
+        }
+        DType dtype = images.dtype();
+        if (dtype != DType.UINT8 && dtype != DType.FLOAT32) {
+            throw new IllegalArgumentException("images must be uint8 (0-255) or float32 (0-1), got " + dtype);
+        }
+        long n = shape[0], c = shape.length == 4 ? shape[1] : 1, h = shape[shape.length - 2], w = shape[shape.length - 1];
+        if (seeds.length != n) throw new IllegalArgumentException(seeds.length + " seeds for " + n + " images");
+        boolean eightBit = dtype == DType.UINT8;
+        long[] out = outputShape(c, h, w, eightBit);
+        Tensor src = Tensor.wrap(images.handle().contiguous());
+        Tensor dst = Tensor.zeros(DType.FLOAT32, n, out[0], out[1], out[2]);
+        if (n == 0) return dst;
+        try (DoublePointer prog = new DoublePointer(program); LongPointer seedPtr = new LongPointer(seeds);
+             IntPointer status = new IntPointer(n); BytePointer errors = new BytePointer(n * MESSAGE_BYTES)) {
+            int rc = NativeShim.t4j_pipeline_run_pixels(prog, program.length, src.handle().data_ptr(), eightBit ? 0 : 1,
+                    NativeShim.LAYOUT_NCHW, n, c, h, w, seedPtr, dst.handle().data_ptr(), out[0], out[1], out[2], threads,
+                    status, errors, MESSAGE_BYTES);
+            if (rc == NativeShim.BAD_ARGUMENT) throw new IllegalArgumentException(errors.getString().trim() + " in " + this);
+            if (rc != NativeShim.OK) {
+                for (int i = 0; i < n; i++) {
+                    if (status.get(i) != NativeShim.OK) throw new IllegalArgumentException("image " + i + " " + message(errors, i));
+                }
+            }
+        }
+        return dst;
+    }
+
+    /** One image file through the pipeline: [C, H, W]; random steps use {@code seed}. */
+    public Tensor load(Path file, long seed) {
+        FileBatch b = load(List.of(file), new long[] {sampleSeed(seed, 0, 0)}, 1, false);
+        if (!b.failures().isEmpty()) throw b.failures().get(0).exception();
+        return b.images().select(0, 0);
+    }
+
+    /** One image file through the pipeline (random steps with seed 0). */
+    public Tensor load(Path file) {
+        return load(file, 0);
+    }
+
+    /** A sample that failed: its position in the batch, its file, and why. */
+    record Failure(int index, Path path, String reason) {
+        ImageException exception() {
+            return new ImageException(path, reason);
+        }
+    }
+
+    /** Images [N, C, H, W] (rows of failed samples are zero) and the failures. */
+    record FileBatch(Tensor images, List<Failure> failures) {}
+
+    /** Decodes and transforms {@code files} into one batch; {@code fastDecode} allows DCT-domain JPEG downscaling. */
+    FileBatch load(List<Path> files, long[] seeds, int threads, boolean fastDecode) {
+        Shim.require("Image loading");
+        int n = files.size();
+        if (seeds.length != n) throw new IllegalArgumentException(seeds.length + " seeds for " + n + " files");
+        List<Failure> failures = new ArrayList<>();
+        long[] shape = fixedShape(3, true);
+        if (shape == null) { // the size depends on the images: the first readable one sets the batch's
+            for (int i = 0; i < n && shape == null; i++) {
+                long[] hwc = new long[3];
+                String err = info(files.get(i), hwc);
+                if (err == null) shape = outputShape(hwc[2], hwc[0], hwc[1], true);
+            }
+            if (shape == null) shape = new long[] {3, 1, 1}; // nothing readable: every sample fails below
+        }
+        Tensor dst = Tensor.zeros(DType.FLOAT32, n, shape[0], shape[1], shape[2]);
+        if (n == 0) return new FileBatch(dst, failures);
+        byte[][] encoded = new byte[n][];
+        long[] offsets = new long[n];
+        long total = 0;
+        for (int i = 0; i < n; i++) {
+            encoded[i] = files.get(i).toString().getBytes(StandardCharsets.UTF_8);
+            offsets[i] = total;
+            total += encoded[i].length + 1;
+        }
+        byte[] all = new byte[Math.toIntExact(total)];
+        for (int i = 0; i < n; i++) System.arraycopy(encoded[i], 0, all, Math.toIntExact(offsets[i]), encoded[i].length);
+        try (DoublePointer prog = new DoublePointer(program); BytePointer paths = new BytePointer(all);
+             LongPointer offs = new LongPointer(offsets); LongPointer seedPtr = new LongPointer(seeds);
+             IntPointer status = new IntPointer((long) n); BytePointer errors = new BytePointer((long) n * MESSAGE_BYTES)) {
+            int rc = NativeShim.t4j_pipeline_run_files(prog, program.length, paths, offs, n, seedPtr, fastDecode ? 1 : 0,
+                    dst.handle().data_ptr(), shape[0], shape[1], shape[2], threads, status, errors, MESSAGE_BYTES);
+            if (rc == NativeShim.BAD_ARGUMENT) throw new IllegalArgumentException(errors.getString().trim() + " in " + this);
+            if (rc != NativeShim.OK) {
+                for (int i = 0; i < n; i++) {
+                    if (status.get(i) != NativeShim.OK) failures.add(new Failure(i, files.get(i), message(errors, i)));
+                }
+            }
+        }
+        return new FileBatch(dst, failures);
+    }
+
+    /** Reads a file's header into {height, width, channels}; returns the error, or null. */
+    static String info(Path file, long[] hwc) {
+        try (BytePointer path = new BytePointer(file.toString(), StandardCharsets.UTF_8); LongPointer out = new LongPointer(3);
+             BytePointer err = new BytePointer(MESSAGE_BYTES)) {
+            if (NativeShim.t4j_image_info(path, out, err, MESSAGE_BYTES) != NativeShim.OK) return err.getString().trim();
+            for (int i = 0; i < 3; i++) hwc[i] = out.get(i);
+            return null;
+        }
+    }
+
+    private static String message(BytePointer errors, long i) {
+        return new BytePointer(errors).position(i * MESSAGE_BYTES).getString().trim();
+    }
+
+    @Override public String toString() {
+        return "Compose(" + steps.stream().map(Object::toString).collect(Collectors.joining(", ")) + ")";
+    }
+}
