@@ -436,6 +436,25 @@ public final class Tensor implements AutoCloseable {
         }
     }
 
+    /** True when shapes and every element are exactly equal (torch.equal). */
+    public boolean equal(Tensor other) {
+        if (!Arrays.equals(shape(), other.shape())) return false;
+        try {
+            return torch.equal(handle(), other.handle());
+        } catch (RuntimeException e) {
+            throw TorchException.from(e);
+        }
+    }
+
+    /** True when no element is NaN or infinite. */
+    public boolean allFinite() {
+        try {
+            return torch.isfinite(handle()).all().item_bool();
+        } catch (RuntimeException e) {
+            throw TorchException.from(e);
+        }
+    }
+
     // ---- autograd -----------------------------------------------------------------------------------
 
     /** Back-propagates from this scalar tensor into the leaves' {@link #grad()}. */
