@@ -41,30 +41,57 @@ Image to_grayscale(const Image& in, int64_t channels) {
   return out;
 }
 
-void adjust_brightness(Image& img, double factor) {
-  const float f = static_cast<float>(factor);
-  for (float& v : img.px) v = blend(img, 0.0f, v, f);
+namespace {
+
+// On 8-bit images a blend with a constant maps each of the 256 levels the same way: a lookup table.
+void blend_constant(Image& img, float degenerate, float factor) {
+  if (!img.quantized) {
+    for (float& v : img.px) v = blend(img, degenerate, v, factor);
+    return;
+  }
+  float table[256];
+  for (int i = 0; i < 256; ++i) table[i] = blend(img, degenerate, static_cast<float>(i), factor);
+  for (float& v : img.px) v = table[static_cast<uint8_t>(v)];
 }
+
+}  // namespace
+
+void adjust_brightness(Image& img, double factor) { blend_constant(img, 0.0f, static_cast<float>(factor)); }
 
 void adjust_contrast(Image& img, double factor) {
   const int64_t pixels = img.h * img.w;
-  double sum = 0.0;
-  for (int64_t i = 0; i < pixels; ++i) sum += luma(img, img.px.data() + i * img.c);
-  double mean = sum / static_cast<double>(pixels);
-  // Pillow blends with a grey image of the mean luma, rounded to an integer.
-  if (img.quantized) mean = std::floor(mean + 0.5);
-  const float f = static_cast<float>(factor), m = static_cast<float>(mean);
-  for (float& v : img.px) v = blend(img, m, v, f);
+  double mean;
+  if (img.quantized) {
+    int64_t sum = 0;  // exact: Pillow's histogram mean of the luma image
+    for (int64_t i = 0; i < pixels; ++i) sum += static_cast<int64_t>(luma(img, img.px.data() + i * img.c));
+    // Pillow blends with a grey image of the mean luma, rounded to an integer.
+    mean = std::floor(static_cast<double>(sum) / static_cast<double>(pixels) + 0.5);
+  } else {
+    double sum = 0.0;
+    for (int64_t i = 0; i < pixels; ++i) sum += luma(img, img.px.data() + i * img.c);
+    mean = sum / static_cast<double>(pixels);
+  }
+  blend_constant(img, static_cast<float>(mean), static_cast<float>(factor));
 }
 
 void adjust_saturation(Image& img, double factor) {
   if (img.c == 1) return;  // Pillow's Color enhancer leaves grey images as they are
   const float f = static_cast<float>(factor);
   const int64_t pixels = img.h * img.w;
-  for (int64_t i = 0; i < pixels; ++i) {
-    float* p = img.px.data() + i * img.c;
-    const float l = luma(img, p);
-    for (int64_t k = 0; k < 3; ++k) p[k] = blend(img, l, p[k], f);
+  float* p = img.px.data();
+  if (img.quantized) {
+    for (int64_t i = 0; i < pixels; ++i, p += img.c) {
+      const float l = luma8(p);
+      for (int64_t k = 0; k < 3; ++k) {
+        const float t = std::clamp(l + f * (p[k] - l), 0.0f, 255.0f);  // Pillow: truncate after clipping
+        p[k] = std::trunc(t);
+      }
+    }
+  } else {
+    for (int64_t i = 0; i < pixels; ++i, p += img.c) {
+      const float l = 0.2989f * p[0] + 0.587f * p[1] + 0.114f * p[2];
+      for (int64_t k = 0; k < 3; ++k) p[k] = std::clamp(f * p[k] + (1.0f - f) * l, 0.0f, 1.0f);
+    }
   }
 }
 

@@ -56,40 +56,77 @@ Taps bilinear_taps(int64_t in_size, int64_t out_size) {
   return t;
 }
 
-inline float clip8(int64_t v) {
-  if (v >= (int64_t(1) << kPrecisionBits << 8)) return 255.0f;
-  if (v <= 0) return 0.0f;
-  return static_cast<float>(v >> kPrecisionBits);
+// Pillow's clip8 for an accumulator that started at half a unit: shift out the fraction, clamp to 0..255.
+inline float clip8(int32_t v) {
+  v >>= kPrecisionBits;
+  return static_cast<float>(v < 0 ? 0 : v > 255 ? 255 : v);
 }
 
-// Resamples along one axis. `stride` steps between neighbouring input samples along the axis, and
-// `lines`/`line_step` walk across it; each line has `c` interleaved channels handled together.
+// The 8-bit samples of an image as int32, the type Pillow accumulates in (it cannot overflow: the
+// weights of one output sample sum to 2^22 and samples are at most 255).
+std::vector<int32_t> as_int32(const Image& in) {
+  std::vector<int32_t> out(in.px.size());
+  for (size_t i = 0; i < out.size(); ++i) out[i] = static_cast<int32_t>(in.px[i]);
+  return out;
+}
+
+// Resamples along one axis; 8-bit images in Pillow's fixed point, float images in double.
 Image resample_axis(const Image& in, bool horizontal, int64_t out_len) {
   const int64_t in_len = horizontal ? in.w : in.h;
   const Taps taps = bilinear_taps(in_len, out_len);
   Image out(horizontal ? in.h : out_len, horizontal ? out_len : in.w, in.c, in.quantized);
   const int64_t c = in.c;
-  const int64_t lines = horizontal ? in.h : in.w;
-  for (int64_t line = 0; line < lines; ++line) {
-    for (int64_t o = 0; o < out_len; ++o) {
-      const int64_t lo = taps.first[o], n = taps.count[o];
-      float* dst = horizontal ? out.row(line) + o * c : out.row(o) + line * c;
-      for (int64_t ch = 0; ch < c; ++ch) {
-        auto sample = [&](int64_t i) {
-          return horizontal ? in.row(line)[(lo + i) * c + ch] : in.row(lo + i)[line * c + ch];
-        };
-        if (in.quantized) {
-          int64_t acc = int64_t(1) << (kPrecisionBits - 1);
-          const int32_t* k = &taps.fixed[o * taps.ksize];
-          for (int64_t i = 0; i < n; ++i) acc += static_cast<int64_t>(sample(i)) * k[i];
-          dst[ch] = clip8(acc);
-        } else {
-          double acc = 0.0;
-          const double* k = &taps.weights[o * taps.ksize];
-          for (int64_t i = 0; i < n; ++i) acc += sample(i) * k[i];
-          dst[ch] = static_cast<float>(acc);
+  const int32_t half = int32_t(1) << (kPrecisionBits - 1);
+  const std::vector<int32_t> samples = in.quantized ? as_int32(in) : std::vector<int32_t>();
+  if (horizontal) {
+    for (int64_t y = 0; y < in.h; ++y) {
+      float* dst = out.row(y);
+      for (int64_t o = 0; o < out_len; ++o) {
+        const int64_t lo = taps.first[o], n = taps.count[o];
+        for (int64_t ch = 0; ch < c; ++ch) {
+          const int64_t at = (y * in.w + lo) * c + ch;
+          if (in.quantized) {
+            const int32_t* s = samples.data() + at;
+            const int32_t* k = &taps.fixed[o * taps.ksize];
+            int32_t acc = half;
+            for (int64_t i = 0; i < n; ++i) acc += s[i * c] * k[i];
+            dst[o * c + ch] = clip8(acc);
+          } else {
+            const float* s = in.px.data() + at;
+            const double* k = &taps.weights[o * taps.ksize];
+            double acc = 0.0;
+            for (int64_t i = 0; i < n; ++i) acc += s[i * c] * k[i];
+            dst[o * c + ch] = static_cast<float>(acc);
+          }
         }
       }
+    }
+    return out;
+  }
+  // Vertical: whole rows at a time, so the inner loop runs over contiguous memory.
+  const int64_t width = in.w * c;
+  std::vector<int32_t> iacc(static_cast<size_t>(width));
+  std::vector<double> dacc(static_cast<size_t>(width));
+  for (int64_t o = 0; o < out_len; ++o) {
+    const int64_t lo = taps.first[o], n = taps.count[o];
+    float* dst = out.row(o);
+    if (in.quantized) {
+      std::fill(iacc.begin(), iacc.end(), half);
+      const int32_t* k = &taps.fixed[o * taps.ksize];
+      for (int64_t i = 0; i < n; ++i) {
+        const int32_t* src = samples.data() + (lo + i) * width;
+        const int32_t kv = k[i];
+        for (int64_t j = 0; j < width; ++j) iacc[j] += src[j] * kv;
+      }
+      for (int64_t j = 0; j < width; ++j) dst[j] = clip8(iacc[j]);
+    } else {
+      std::fill(dacc.begin(), dacc.end(), 0.0);
+      const double* k = &taps.weights[o * taps.ksize];
+      for (int64_t i = 0; i < n; ++i) {
+        const float* src = in.row(lo + i);
+        for (int64_t j = 0; j < width; ++j) dacc[j] += src[j] * k[i];
+      }
+      for (int64_t j = 0; j < width; ++j) dst[j] = static_cast<float>(dacc[j]);
     }
   }
   return out;

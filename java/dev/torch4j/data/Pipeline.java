@@ -51,9 +51,9 @@ public final class Pipeline {
     public long[] outputShape(long c, long h, long w, boolean eightBit) {
         Shim.require("The image pipeline");
         try (DoublePointer prog = new DoublePointer(program); LongPointer out = new LongPointer(3);
-             BytePointer err = new BytePointer(MESSAGE_BYTES)) {
+             BytePointer err = messageSlots(1)) {
             int rc = NativeShim.t4j_pipeline_output_shape(prog, program.length, h, w, c, eightBit ? 1 : 0, out, err, MESSAGE_BYTES);
-            if (rc != NativeShim.OK) throw new IllegalArgumentException(err.getString().trim() + " in " + this);
+            if (rc != NativeShim.OK) throw new IllegalArgumentException(message(err, 0) + " in " + this);
             return new long[] {out.get(0), out.get(1), out.get(2)};
         }
     }
@@ -103,11 +103,11 @@ public final class Pipeline {
         Tensor dst = Tensor.zeros(DType.FLOAT32, n, out[0], out[1], out[2]);
         if (n == 0) return dst;
         try (DoublePointer prog = new DoublePointer(program); LongPointer seedPtr = new LongPointer(seeds);
-             IntPointer status = new IntPointer(n); BytePointer errors = new BytePointer(n * MESSAGE_BYTES)) {
+             IntPointer status = new IntPointer(n); BytePointer errors = messageSlots(n)) {
             int rc = NativeShim.t4j_pipeline_run_pixels(prog, program.length, src.handle().data_ptr(), eightBit ? 0 : 1,
                     NativeShim.LAYOUT_NCHW, n, c, h, w, seedPtr, dst.handle().data_ptr(), out[0], out[1], out[2], threads,
                     status, errors, MESSAGE_BYTES);
-            if (rc == NativeShim.BAD_ARGUMENT) throw new IllegalArgumentException(errors.getString().trim() + " in " + this);
+            if (rc == NativeShim.BAD_ARGUMENT) throw new IllegalArgumentException(message(errors, 0) + " in " + this);
             if (rc != NativeShim.OK) {
                 for (int i = 0; i < n; i++) {
                     if (status.get(i) != NativeShim.OK) throw new IllegalArgumentException("image " + i + " " + message(errors, i));
@@ -168,10 +168,10 @@ public final class Pipeline {
         for (int i = 0; i < n; i++) System.arraycopy(encoded[i], 0, all, Math.toIntExact(offsets[i]), encoded[i].length);
         try (DoublePointer prog = new DoublePointer(program); BytePointer paths = new BytePointer(all);
              LongPointer offs = new LongPointer(offsets); LongPointer seedPtr = new LongPointer(seeds);
-             IntPointer status = new IntPointer((long) n); BytePointer errors = new BytePointer((long) n * MESSAGE_BYTES)) {
+             IntPointer status = new IntPointer((long) n); BytePointer errors = messageSlots(n)) {
             int rc = NativeShim.t4j_pipeline_run_files(prog, program.length, paths, offs, n, seedPtr, fastDecode ? 1 : 0,
                     dst.handle().data_ptr(), shape[0], shape[1], shape[2], threads, status, errors, MESSAGE_BYTES);
-            if (rc == NativeShim.BAD_ARGUMENT) throw new IllegalArgumentException(errors.getString().trim() + " in " + this);
+            if (rc == NativeShim.BAD_ARGUMENT) throw new IllegalArgumentException(message(errors, 0) + " in " + this);
             if (rc != NativeShim.OK) {
                 for (int i = 0; i < n; i++) {
                     if (status.get(i) != NativeShim.OK) failures.add(new Failure(i, files.get(i), message(errors, i)));
@@ -184,15 +184,30 @@ public final class Pipeline {
     /** Reads a file's header into {height, width, channels}; returns the error, or null. */
     static String info(Path file, long[] hwc) {
         try (BytePointer path = new BytePointer(file.toString(), StandardCharsets.UTF_8); LongPointer out = new LongPointer(3);
-             BytePointer err = new BytePointer(MESSAGE_BYTES)) {
-            if (NativeShim.t4j_image_info(path, out, err, MESSAGE_BYTES) != NativeShim.OK) return err.getString().trim();
+             BytePointer err = messageSlots(1)) {
+            if (NativeShim.t4j_image_info(path, out, err, MESSAGE_BYTES) != NativeShim.OK) return message(err, 0);
             for (int i = 0; i < 3; i++) hwc[i] = out.get(i);
             return null;
         }
     }
 
+    /** Zeroed room for n messages, so that a slot the shim leaves alone reads as empty. */
+    private static BytePointer messageSlots(long n) {
+        BytePointer slots = new BytePointer(n * MESSAGE_BYTES);
+        slots.zero();
+        return slots;
+    }
+
+    /**
+     * Message slot {@code i}: the bytes up to its NUL, as UTF-8. (JavaCPP's getString() would read to the
+     * buffer's limit, taking in the uninitialised bytes after the NUL and the following slots.)
+     */
     private static String message(BytePointer errors, long i) {
-        return new BytePointer(errors).position(i * MESSAGE_BYTES).getString().trim();
+        byte[] slot = new byte[MESSAGE_BYTES];
+        for (int k = 0; k < MESSAGE_BYTES; k++) slot[k] = errors.get(i * MESSAGE_BYTES + k);
+        int end = 0;
+        while (end < MESSAGE_BYTES && slot[end] != 0) end++;
+        return new String(slot, 0, end, StandardCharsets.UTF_8).trim();
     }
 
     @Override public String toString() {

@@ -112,6 +112,19 @@ class ImageFolderTest {
         Batch b = data.get(all);
         assertThat(b.size()).isBetween(0L, (long) all.length);
         assertThat(b.inputs().allFinite()).isTrue();
+        // Each failure is reported alone and readably: one reason, printable text, nothing from other slots.
+        ImageFolder strict = ImageFolder.open(root, small);
+        int failures = 0;
+        for (long i = 0; i < strict.size(); i++) {
+            try {
+                strict.get(new long[] {i});
+            } catch (ImageException e) {
+                failures++;
+                assertThat(e.getMessage()).matches("[\\x20-\\x7e]+").contains(strict.files().get((int) i).toString());
+                assertThat(e.getMessage().split("corrupt ", -1)).hasSizeLessThanOrEqualTo(2);
+            }
+        }
+        assertThat(failures).isEqualTo(all.length - (int) b.size()).isPositive();
     }
 
     @Test void differentSizesWithoutAFixedSizeStepAreExplained() throws IOException {
