@@ -9,24 +9,24 @@ namespace t4j {
 namespace {
 
 // Pillow's convert("L"): ITU-R 601-2 luma in 16-bit fixed point, rounded.
-inline float luma8(const float* p) {
-  const int32_t r = static_cast<int32_t>(p[0]), g = static_cast<int32_t>(p[1]), b = static_cast<int32_t>(p[2]);
-  return static_cast<float>((r * 19595 + g * 38470 + b * 7471 + 0x8000) >> 16);
+inline uint8_t luma8(const uint8_t* p) {
+  return static_cast<uint8_t>((p[0] * 19595 + p[1] * 38470 + p[2] * 7471 + 0x8000) >> 16);
 }
 
-inline float luma(const Image& img, const float* p) {
-  if (img.c == 1) return p[0];
-  return img.quantized ? luma8(p) : 0.2989f * p[0] + 0.587f * p[1] + 0.114f * p[2];
-}
+// torchvision's rgb_to_grayscale on float tensors.
+inline float luma(const float* p) { return 0.2989f * p[0] + 0.587f * p[1] + 0.114f * p[2]; }
 
-// Pillow's Image.blend(degenerate, image, factor) on 8-bit samples: float arithmetic, truncation,
-// clipping; torchvision's _blend on floats: clamp to [0, 1].
-inline float blend(const Image& img, float degenerate, float value, float factor) {
-  if (!img.quantized) return std::clamp(factor * value + (1.0f - factor) * degenerate, 0.0f, 1.0f);
+// Pillow's Image.blend(degenerate, image, factor) on 8-bit samples: float arithmetic, clipping, truncation.
+inline uint8_t blend8(float degenerate, float value, float factor) {
   const float t = degenerate + factor * (value - degenerate);
-  if (t <= 0.0f) return 0.0f;
-  if (t >= 255.0f) return 255.0f;
-  return std::trunc(t);
+  if (t <= 0.0f) return 0;
+  if (t >= 255.0f) return 255;
+  return static_cast<uint8_t>(t);
+}
+
+// torchvision's _blend on floats: clamp to [0, 1].
+inline float blend(float degenerate, float value, float factor) {
+  return std::clamp(factor * value + (1.0f - factor) * degenerate, 0.0f, 1.0f);
 }
 
 }  // namespace
@@ -35,23 +35,28 @@ Image to_grayscale(const Image& in, int64_t channels) {
   Image out(in.h, in.w, channels, in.quantized);
   const int64_t pixels = in.h * in.w;
   for (int64_t i = 0; i < pixels; ++i) {
-    const float l = luma(in, in.px.data() + i * in.c);
-    for (int64_t k = 0; k < channels; ++k) out.px[i * channels + k] = l;
+    if (in.quantized) {
+      const uint8_t l = in.c == 1 ? in.bytes[i] : luma8(in.bytes.data() + i * in.c);
+      for (int64_t k = 0; k < channels; ++k) out.bytes[i * channels + k] = l;
+    } else {
+      const float l = in.c == 1 ? in.px[i] : luma(in.px.data() + i * in.c);
+      for (int64_t k = 0; k < channels; ++k) out.px[i * channels + k] = l;
+    }
   }
   return out;
 }
 
 namespace {
 
-// On 8-bit images a blend with a constant maps each of the 256 levels the same way: a lookup table.
+// A blend with a constant image; on 8-bit images each of the 256 levels maps the same way: a table.
 void blend_constant(Image& img, float degenerate, float factor) {
   if (!img.quantized) {
-    for (float& v : img.px) v = blend(img, degenerate, v, factor);
+    for (float& v : img.px) v = blend(degenerate, v, factor);
     return;
   }
-  float table[256];
-  for (int i = 0; i < 256; ++i) table[i] = blend(img, degenerate, static_cast<float>(i), factor);
-  for (float& v : img.px) v = table[static_cast<uint8_t>(v)];
+  uint8_t table[256];
+  for (int i = 0; i < 256; ++i) table[i] = blend8(degenerate, static_cast<float>(i), factor);
+  for (uint8_t& v : img.bytes) v = table[v];
 }
 
 }  // namespace
@@ -63,12 +68,12 @@ void adjust_contrast(Image& img, double factor) {
   double mean;
   if (img.quantized) {
     int64_t sum = 0;  // exact: Pillow's histogram mean of the luma image
-    for (int64_t i = 0; i < pixels; ++i) sum += static_cast<int64_t>(luma(img, img.px.data() + i * img.c));
+    for (int64_t i = 0; i < pixels; ++i) sum += img.c == 1 ? img.bytes[i] : luma8(img.bytes.data() + i * img.c);
     // Pillow blends with a grey image of the mean luma, rounded to an integer.
     mean = std::floor(static_cast<double>(sum) / static_cast<double>(pixels) + 0.5);
   } else {
     double sum = 0.0;
-    for (int64_t i = 0; i < pixels; ++i) sum += luma(img, img.px.data() + i * img.c);
+    for (int64_t i = 0; i < pixels; ++i) sum += img.c == 1 ? img.px[i] : luma(img.px.data() + i * img.c);
     mean = sum / static_cast<double>(pixels);
   }
   blend_constant(img, static_cast<float>(mean), static_cast<float>(factor));
@@ -78,19 +83,17 @@ void adjust_saturation(Image& img, double factor) {
   if (img.c == 1) return;  // Pillow's Color enhancer leaves grey images as they are
   const float f = static_cast<float>(factor);
   const int64_t pixels = img.h * img.w;
-  float* p = img.px.data();
   if (img.quantized) {
+    uint8_t* p = img.bytes.data();
     for (int64_t i = 0; i < pixels; ++i, p += img.c) {
       const float l = luma8(p);
-      for (int64_t k = 0; k < 3; ++k) {
-        const float t = std::clamp(l + f * (p[k] - l), 0.0f, 255.0f);  // Pillow: truncate after clipping
-        p[k] = std::trunc(t);
-      }
+      for (int64_t k = 0; k < 3; ++k) p[k] = blend8(l, p[k], f);
     }
   } else {
+    float* p = img.px.data();
     for (int64_t i = 0; i < pixels; ++i, p += img.c) {
-      const float l = 0.2989f * p[0] + 0.587f * p[1] + 0.114f * p[2];
-      for (int64_t k = 0; k < 3; ++k) p[k] = std::clamp(f * p[k] + (1.0f - f) * l, 0.0f, 1.0f);
+      const float l = luma(p);
+      for (int64_t k = 0; k < 3; ++k) p[k] = blend(l, p[k], f);
     }
   }
 }
@@ -98,8 +101,8 @@ void adjust_saturation(Image& img, double factor) {
 namespace {
 
 // Pillow's rgb2hsv and hsv2rgb, 8 bits per component.
-void rgb_to_hsv8(const float* p, int& h, int& s, int& v) {
-  const int r = static_cast<int>(p[0]), g = static_cast<int>(p[1]), b = static_cast<int>(p[2]);
+void rgb_to_hsv8(const uint8_t* p, int& h, int& s, int& v) {
+  const int r = p[0], g = p[1], b = p[2];
   const int maxc = std::max(r, std::max(g, b)), minc = std::min(r, std::min(g, b));
   v = maxc;
   if (minc == maxc) {
@@ -119,24 +122,25 @@ void rgb_to_hsv8(const float* p, int& h, int& s, int& v) {
   s = std::clamp(static_cast<int>(sf * 255.0), 0, 255);
 }
 
-void hsv8_to_rgb(int h, int s, int v, float* p) {
+void hsv8_to_rgb(int h, int s, int v, uint8_t* p) {
   if (s == 0) {
-    p[0] = p[1] = p[2] = static_cast<float>(v);
+    p[0] = p[1] = p[2] = static_cast<uint8_t>(v);
     return;
   }
   const int i = static_cast<int>(std::floor(static_cast<float>(h) * 6.0 / 255.0));
   const float f = static_cast<float>(static_cast<float>(h) * 6.0 / 255.0 - static_cast<float>(i));
   const float fs = static_cast<float>(static_cast<float>(s) / 255.0);
   const float fv = static_cast<float>(v);
-  auto c8 = [](double x) { return static_cast<float>(std::clamp(static_cast<int>(std::round(x)), 0, 255)); };
-  const float up = c8(fv * (1.0 - fs)), uq = c8(fv * (1.0 - fs * f)), ut = c8(fv * (1.0 - fs * (1.0 - f)));
+  auto c8 = [](double x) { return static_cast<uint8_t>(std::clamp(static_cast<int>(std::round(x)), 0, 255)); };
+  const uint8_t uv = static_cast<uint8_t>(v);
+  const uint8_t up = c8(fv * (1.0 - fs)), uq = c8(fv * (1.0 - fs * f)), ut = c8(fv * (1.0 - fs * (1.0 - f)));
   switch (i % 6) {
-    case 0: p[0] = fv; p[1] = ut; p[2] = up; break;
-    case 1: p[0] = uq; p[1] = fv; p[2] = up; break;
-    case 2: p[0] = up; p[1] = fv; p[2] = ut; break;
-    case 3: p[0] = up; p[1] = uq; p[2] = fv; break;
-    case 4: p[0] = ut; p[1] = up; p[2] = fv; break;
-    default: p[0] = fv; p[1] = up; p[2] = uq; break;
+    case 0: p[0] = uv; p[1] = ut; p[2] = up; break;
+    case 1: p[0] = uq; p[1] = uv; p[2] = up; break;
+    case 2: p[0] = up; p[1] = uv; p[2] = ut; break;
+    case 3: p[0] = up; p[1] = uq; p[2] = uv; break;
+    case 4: p[0] = ut; p[1] = up; p[2] = uv; break;
+    default: p[0] = uv; p[1] = up; p[2] = uq; break;
   }
 }
 
@@ -179,12 +183,13 @@ void adjust_hue(Image& img, double factor) {
   // torchvision (PIL): the 8-bit hue channel is shifted by uint8(factor * 255), wrapping around.
   const int shift = static_cast<int>(static_cast<uint8_t>(static_cast<int>(factor * 255.0)));
   for (int64_t i = 0; i < pixels; ++i) {
-    float* p = img.px.data() + i * img.c;
     if (img.quantized) {
+      uint8_t* p = img.bytes.data() + i * img.c;
       int h, s, v;
       rgb_to_hsv8(p, h, s, v);
       hsv8_to_rgb((h + shift) & 255, s, v, p);
     } else {
+      float* p = img.px.data() + i * img.c;
       float h, s, v;
       rgb_to_hsv(p, h, s, v);
       hsv_to_rgb(std::fmod(h + static_cast<float>(factor) + 1.0f, 1.0f), s, v, p);

@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <utility>
 
 #include <jpeglib.h>
 #include <jerror.h>
@@ -278,8 +279,12 @@ bool decode(const uint8_t* data, size_t size, bool header_only, int64_t want_h, 
     return false;
   }
   if (!ok || header_only) return ok;
-  *out = Image(h, w, 3, true);
-  for (size_t i = 0; i < rgb.size(); ++i) out->px[i] = rgb[i];
+  *out = Image();
+  out->h = h;
+  out->w = w;
+  out->c = 3;
+  out->bytes = std::move(rgb);
+  out->bytes.resize(static_cast<size_t>(h * w * 3));
   return true;
 }
 

@@ -57,79 +57,167 @@ Taps bilinear_taps(int64_t in_size, int64_t out_size) {
 }
 
 // Pillow's clip8 for an accumulator that started at half a unit: shift out the fraction, clamp to 0..255.
-inline float clip8(int32_t v) {
+// (int32 cannot overflow: the weights of one output sample sum to 2^22 and samples are at most 255.)
+inline uint8_t clip8(int32_t v) {
   v >>= kPrecisionBits;
-  return static_cast<float>(v < 0 ? 0 : v > 255 ? 255 : v);
+  return static_cast<uint8_t>(v < 0 ? 0 : v > 255 ? 255 : v);
 }
 
-// The 8-bit samples of an image as int32, the type Pillow accumulates in (it cannot overflow: the
-// weights of one output sample sum to 2^22 and samples are at most 255).
-std::vector<int32_t> as_int32(const Image& in) {
-  std::vector<int32_t> out(in.px.size());
-  for (size_t i = 0; i < out.size(); ++i) out[i] = static_cast<int32_t>(in.px[i]);
-  return out;
+// The horizontal 8-bit pass for C interleaved channels (C = 0: any count, known at run time).
+template <int C>
+void horizontal_8bit(const Image& in, const Taps& taps, Image& out) {
+  const int64_t c = C > 0 ? C : in.c;
+  const int32_t half = int32_t(1) << (kPrecisionBits - 1);
+  for (int64_t y = 0; y < in.h; ++y) {
+    const uint8_t* src = in.bytes.data() + y * in.w * c;
+    uint8_t* dst = out.bytes.data() + y * out.w * c;
+    for (int64_t o = 0; o < out.w; ++o) {
+      const uint8_t* s = src + taps.first[o] * c;
+      const int32_t* k = &taps.fixed[o * taps.ksize];
+      const int64_t n = taps.count[o];
+      if (C > 0) {
+        int32_t acc[C > 0 ? C : 1];
+        for (int ch = 0; ch < C; ++ch) acc[ch] = half;
+        for (int64_t i = 0; i < n; ++i)
+          for (int ch = 0; ch < C; ++ch) acc[ch] += s[i * C + ch] * k[i];
+        for (int ch = 0; ch < C; ++ch) dst[o * C + ch] = clip8(acc[ch]);
+      } else {
+        for (int64_t ch = 0; ch < c; ++ch) {
+          int32_t acc = half;
+          for (int64_t i = 0; i < n; ++i) acc += s[i * c + ch] * k[i];
+          dst[o * c + ch] = clip8(acc);
+        }
+      }
+    }
+  }
+}
+
+// The vertical 8-bit pass: whole rows at a time, so the inner loops run over contiguous memory.
+void vertical_8bit(const Image& in, const Taps& taps, Image& out) {
+  const int64_t width = in.w * in.c;
+  std::vector<int32_t> acc(static_cast<size_t>(width));
+  for (int64_t o = 0; o < out.h; ++o) {
+    std::fill(acc.begin(), acc.end(), int32_t(1) << (kPrecisionBits - 1));
+    const int32_t* k = &taps.fixed[o * taps.ksize];
+    for (int64_t i = 0; i < taps.count[o]; ++i) {
+      const uint8_t* src = in.bytes.data() + (taps.first[o] + i) * width;
+      const int32_t kv = k[i];
+      for (int64_t j = 0; j < width; ++j) acc[j] += src[j] * kv;
+    }
+    uint8_t* dst = out.bytes.data() + o * width;
+    for (int64_t j = 0; j < width; ++j) dst[j] = clip8(acc[j]);
+  }
+}
+
+// Float images: the same filter in double, no rounding.
+void horizontal_float(const Image& in, const Taps& taps, Image& out) {
+  const int64_t c = in.c;
+  for (int64_t y = 0; y < in.h; ++y) {
+    const float* src = in.row(y);
+    float* dst = out.row(y);
+    for (int64_t o = 0; o < out.w; ++o) {
+      const double* k = &taps.weights[o * taps.ksize];
+      for (int64_t ch = 0; ch < c; ++ch) {
+        const float* s = src + taps.first[o] * c + ch;
+        double acc = 0.0;
+        for (int64_t i = 0; i < taps.count[o]; ++i) acc += s[i * c] * k[i];
+        dst[o * c + ch] = static_cast<float>(acc);
+      }
+    }
+  }
+}
+
+void vertical_float(const Image& in, const Taps& taps, Image& out) {
+  const int64_t width = in.w * in.c;
+  std::vector<double> acc(static_cast<size_t>(width));
+  for (int64_t o = 0; o < out.h; ++o) {
+    std::fill(acc.begin(), acc.end(), 0.0);
+    const double* k = &taps.weights[o * taps.ksize];
+    for (int64_t i = 0; i < taps.count[o]; ++i) {
+      const float* src = in.row(taps.first[o] + i);
+      for (int64_t j = 0; j < width; ++j) acc[j] += src[j] * k[i];
+    }
+    float* dst = out.row(o);
+    for (int64_t j = 0; j < width; ++j) dst[j] = static_cast<float>(acc[j]);
+  }
 }
 
 // Resamples along one axis; 8-bit images in Pillow's fixed point, float images in double.
 Image resample_axis(const Image& in, bool horizontal, int64_t out_len) {
-  const int64_t in_len = horizontal ? in.w : in.h;
-  const Taps taps = bilinear_taps(in_len, out_len);
+  const Taps taps = bilinear_taps(horizontal ? in.w : in.h, out_len);
   Image out(horizontal ? in.h : out_len, horizontal ? out_len : in.w, in.c, in.quantized);
-  const int64_t c = in.c;
-  const int32_t half = int32_t(1) << (kPrecisionBits - 1);
-  const std::vector<int32_t> samples = in.quantized ? as_int32(in) : std::vector<int32_t>();
-  if (horizontal) {
-    for (int64_t y = 0; y < in.h; ++y) {
-      float* dst = out.row(y);
-      for (int64_t o = 0; o < out_len; ++o) {
-        const int64_t lo = taps.first[o], n = taps.count[o];
-        for (int64_t ch = 0; ch < c; ++ch) {
-          const int64_t at = (y * in.w + lo) * c + ch;
-          if (in.quantized) {
-            const int32_t* s = samples.data() + at;
-            const int32_t* k = &taps.fixed[o * taps.ksize];
-            int32_t acc = half;
-            for (int64_t i = 0; i < n; ++i) acc += s[i * c] * k[i];
-            dst[o * c + ch] = clip8(acc);
-          } else {
-            const float* s = in.px.data() + at;
-            const double* k = &taps.weights[o * taps.ksize];
-            double acc = 0.0;
-            for (int64_t i = 0; i < n; ++i) acc += s[i * c] * k[i];
-            dst[o * c + ch] = static_cast<float>(acc);
-          }
-        }
-      }
-    }
-    return out;
-  }
-  // Vertical: whole rows at a time, so the inner loop runs over contiguous memory.
-  const int64_t width = in.w * c;
-  std::vector<int32_t> iacc(static_cast<size_t>(width));
-  std::vector<double> dacc(static_cast<size_t>(width));
-  for (int64_t o = 0; o < out_len; ++o) {
-    const int64_t lo = taps.first[o], n = taps.count[o];
-    float* dst = out.row(o);
-    if (in.quantized) {
-      std::fill(iacc.begin(), iacc.end(), half);
-      const int32_t* k = &taps.fixed[o * taps.ksize];
-      for (int64_t i = 0; i < n; ++i) {
-        const int32_t* src = samples.data() + (lo + i) * width;
-        const int32_t kv = k[i];
-        for (int64_t j = 0; j < width; ++j) iacc[j] += src[j] * kv;
-      }
-      for (int64_t j = 0; j < width; ++j) dst[j] = clip8(iacc[j]);
-    } else {
-      std::fill(dacc.begin(), dacc.end(), 0.0);
-      const double* k = &taps.weights[o * taps.ksize];
-      for (int64_t i = 0; i < n; ++i) {
-        const float* src = in.row(lo + i);
-        for (int64_t j = 0; j < width; ++j) dacc[j] += src[j] * k[i];
-      }
-      for (int64_t j = 0; j < width; ++j) dst[j] = static_cast<float>(dacc[j]);
-    }
+  if (!in.quantized) {
+    if (horizontal) horizontal_float(in, taps, out);
+    else vertical_float(in, taps, out);
+  } else if (!horizontal) {
+    vertical_8bit(in, taps, out);
+  } else if (in.c == 3) {
+    horizontal_8bit<3>(in, taps, out);
+  } else if (in.c == 1) {
+    horizontal_8bit<1>(in, taps, out);
+  } else {
+    horizontal_8bit<0>(in, taps, out);
   }
   return out;
+}
+
+template <class T>
+void crop_samples(const Image& in, int64_t top, int64_t left, Image& out) {
+  const int64_t c = in.c;
+  const T* src = samples<T>(in);
+  T* dst = samples<T>(out);
+  std::fill(dst, dst + out.h * out.w * c, T(0));
+  const int64_t x0 = std::max<int64_t>(0, -left), x1 = std::min<int64_t>(out.w, in.w - left);
+  if (x0 >= x1) return;
+  for (int64_t y = 0; y < out.h; ++y) {
+    const int64_t sy = top + y;
+    if (sy < 0 || sy >= in.h) continue;
+    const T* row = src + (sy * in.w + left) * c;
+    std::copy(row + x0 * c, row + x1 * c, dst + (y * out.w + x0) * c);
+  }
+}
+
+template <class T>
+void hflip_samples(const Image& in, Image& out) {
+  const int64_t c = in.c, w = in.w;
+  const T* src = samples<T>(in);
+  T* dst = samples<T>(out);
+  for (int64_t y = 0; y < in.h; ++y) {
+    const T* s = src + y * w * c;
+    T* d = dst + y * w * c;
+    for (int64_t x = 0; x < w; ++x)
+      for (int64_t ch = 0; ch < c; ++ch) d[x * c + ch] = s[(w - 1 - x) * c + ch];
+  }
+}
+
+template <class T>
+void affine_samples(const Image& in, const double a[6], const std::vector<float>& fill, Image& out) {
+  const int64_t c = in.c;
+  const T* src = samples<T>(in);
+  T* dst = samples<T>(out);
+  std::vector<T> f(static_cast<size_t>(c));
+  for (int64_t ch = 0; ch < c; ++ch) {
+    const float v = fill[static_cast<size_t>(ch)];
+    // Pillow takes an 8-bit image's fill as integers (truncated), clipped to the sample range
+    f[static_cast<size_t>(ch)] = in.quantized ? static_cast<T>(std::clamp(std::trunc(v), 0.0f, 255.0f)) : static_cast<T>(v);
+  }
+  // Pillow's affine_fixed: 16.16 fixed point from the pixel centre, arithmetic shift = floor.
+  auto fix = [](double v) {
+    const double s = v * 65536.0 + 0.5;
+    return static_cast<int64_t>(std::floor(s));
+  };
+  const int64_t a0 = fix(a[0]), a1 = fix(a[1]), a3 = fix(a[3]), a4 = fix(a[4]);
+  int64_t row_x = fix(a[2] + a[0] * 0.5 + a[1] * 0.5);
+  int64_t row_y = fix(a[5] + a[3] * 0.5 + a[4] * 0.5);
+  for (int64_t y = 0; y < out.h; ++y, row_x += a1, row_y += a4) {
+    int64_t xx = row_x, yy = row_y;
+    T* d = dst + y * out.w * c;
+    for (int64_t x = 0; x < out.w; ++x, xx += a0, yy += a3) {
+      const int64_t sx = xx >> 16, sy = yy >> 16;
+      const T* s = (sx < 0 || sx >= in.w || sy < 0 || sy >= in.h) ? f.data() : src + (sy * in.w + sx) * c;
+      for (int64_t ch = 0; ch < c; ++ch) d[x * c + ch] = s[ch];
+    }
+  }
 }
 
 }  // namespace
@@ -144,51 +232,23 @@ Image resize_bilinear(const Image& in, int64_t out_h, int64_t out_w) {
 }
 
 Image crop(const Image& in, int64_t top, int64_t left, int64_t h, int64_t w) {
-  Image out(h, w, in.c, in.quantized, 0.0f);
-  for (int64_t y = 0; y < h; ++y) {
-    const int64_t sy = top + y;
-    if (sy < 0 || sy >= in.h) continue;
-    const int64_t x0 = std::max<int64_t>(0, -left), x1 = std::min<int64_t>(w, in.w - left);
-    if (x0 >= x1) continue;
-    std::copy(in.row(sy) + (left + x0) * in.c, in.row(sy) + (left + x1) * in.c, out.row(y) + x0 * in.c);
-  }
+  Image out(h, w, in.c, in.quantized);
+  if (in.quantized) crop_samples<uint8_t>(in, top, left, out);
+  else crop_samples<float>(in, top, left, out);
   return out;
 }
 
 Image hflip(const Image& in) {
   Image out(in.h, in.w, in.c, in.quantized);
-  for (int64_t y = 0; y < in.h; ++y) {
-    const float* src = in.row(y);
-    float* dst = out.row(y);
-    for (int64_t x = 0; x < in.w; ++x) std::copy(src + (in.w - 1 - x) * in.c, src + (in.w - x) * in.c, dst + x * in.c);
-  }
+  if (in.quantized) hflip_samples<uint8_t>(in, out);
+  else hflip_samples<float>(in, out);
   return out;
 }
 
 Image affine_nearest(const Image& in, const double a[6], const std::vector<float>& fill) {
   Image out(in.h, in.w, in.c, in.quantized);
-  for (int64_t y = 0; y < out.h; ++y) {
-    float* dst = out.row(y);
-    for (int64_t x = 0; x < out.w; ++x)
-      for (int64_t ch = 0; ch < in.c; ++ch) dst[x * in.c + ch] = fill[static_cast<size_t>(ch)];
-  }
-  // Pillow's affine_fixed: 16.16 fixed point from the pixel centre, arithmetic shift = floor.
-  auto fix = [](double v) {
-    const double s = v * 65536.0 + 0.5;
-    return static_cast<int64_t>(std::floor(s));
-  };
-  const int64_t a0 = fix(a[0]), a1 = fix(a[1]), a3 = fix(a[3]), a4 = fix(a[4]);
-  int64_t row_x = fix(a[2] + a[0] * 0.5 + a[1] * 0.5);
-  int64_t row_y = fix(a[5] + a[3] * 0.5 + a[4] * 0.5);
-  for (int64_t y = 0; y < out.h; ++y, row_x += a1, row_y += a4) {
-    int64_t xx = row_x, yy = row_y;
-    float* dst = out.row(y);
-    for (int64_t x = 0; x < out.w; ++x, xx += a0, yy += a3) {
-      const int64_t sx = xx >> 16, sy = yy >> 16;
-      if (sx < 0 || sx >= in.w || sy < 0 || sy >= in.h) continue;
-      std::copy(in.row(sy) + sx * in.c, in.row(sy) + (sx + 1) * in.c, dst + x * in.c);
-    }
-  }
+  if (in.quantized) affine_samples<uint8_t>(in, a, fill, out);
+  else affine_samples<float>(in, a, fill, out);
   return out;
 }
 

@@ -8,21 +8,29 @@
 
 namespace t4j {
 
-// Pixels are stored HWC as floats. While `quantized`, they are the integers 0..255 of an 8-bit image and
-// every operation rounds exactly as Pillow does on 8-bit images (so results match torchvision + PIL);
-// after ToTensor (or for float tensor input) they are plain floats in [0, 1] and nothing is rounded.
+// Pixels are stored HWC. While `quantized`, they are the bytes of an 8-bit image and every operation
+// rounds exactly as Pillow does on 8-bit images (so results match torchvision + PIL); after ToTensor (or
+// for float tensor input) they are floats in [0, 1] and nothing is rounded. Only one vector is in use.
 struct Image {
   int64_t h = 0, w = 0, c = 0;
   bool quantized = true;
-  std::vector<float> px;
+  std::vector<uint8_t> bytes;  // while quantized
+  std::vector<float> px;       // otherwise
 
   Image() = default;
-  Image(int64_t h_, int64_t w_, int64_t c_, bool q, float fill = 0.0f)
-      : h(h_), w(w_), c(c_), quantized(q), px(static_cast<size_t>(h_ * w_ * c_), fill) {}
+  Image(int64_t h_, int64_t w_, int64_t c_, bool q) : h(h_), w(w_), c(c_), quantized(q) {
+    if (q) bytes.resize(static_cast<size_t>(h_ * w_ * c_));
+    else px.resize(static_cast<size_t>(h_ * w_ * c_));
+  }
   float* row(int64_t y) { return px.data() + y * w * c; }
   const float* row(int64_t y) const { return px.data() + y * w * c; }
-  float max_value() const { return quantized ? 255.0f : 1.0f; }
 };
+
+// The samples of an image as the type they are stored in: uint8_t while quantized, else float.
+template <class T> T* samples(Image& img);
+template <> inline uint8_t* samples<uint8_t>(Image& img) { return img.bytes.data(); }
+template <> inline float* samples<float>(Image& img) { return img.px.data(); }
+template <class T> const T* samples(const Image& img) { return samples<T>(const_cast<Image&>(img)); }
 
 // splitmix64: small, fast, and the same stream on every platform for the same seed.
 class Rng {
