@@ -3,6 +3,7 @@ package dev.torch4j.data;
 import dev.torch4j.tensor.Device;
 import dev.torch4j.tensor.Scope;
 import dev.torch4j.tensor.Tensor;
+import org.bytedeco.javacpp.PointerScope;
 
 import java.util.ArrayDeque;
 import java.util.Arrays;
@@ -17,8 +18,9 @@ import java.util.concurrent.Future;
 /**
  * Batches of a dataset, in order or shuffled (a new order each epoch, fixed by the seed and the epoch).
  * The next batches are prepared on a background thread while the current one is used ({@link
- * #prefetch(int)}, 1 by default). Iterate inside a {@code Scope} per step so that each batch is released
- * with it.
+ * #prefetch(int)}, 1 by default). A batch taken inside a {@code Scope} is released with it; one taken
+ * with no Scope open (a plain for-each loop) is released when the next batch is taken or the epoch ends,
+ * so keep it ({@code scope.keep}, or {@code clone()} inside a Scope) to hold it longer.
  */
 public final class DataLoader implements Iterable<Batch> {
     private static final ExecutorService BACKGROUND = Executors.newCachedThreadPool(r -> {
@@ -126,20 +128,31 @@ public final class DataLoader implements Iterable<Batch> {
         long count = batches();
         if (prefetch == 0) {
             return new Iterator<>() {
+                private final Lent lent = new Lent();
                 private long next;
 
                 @Override public boolean hasNext() {
-                    return next < count;
+                    if (next < count) return true;
+                    lent.giveBack();
+                    return false;
                 }
 
                 @Override public Batch next() {
                     if (!hasNext()) throw new NoSuchElementException();
-                    return load(order, next++);
+                    lent.giveBack();
+                    Batch b = load(order, next++);
+                    if (PointerScope.getInnerScope() == null) {
+                        b.inputs().handle().retainReference();
+                        b.targets().handle().retainReference();
+                        lent.batch = b;
+                    }
+                    return b;
                 }
             };
         }
         return new Iterator<>() {
             private final ArrayDeque<Future<Batch>> ahead = new ArrayDeque<>();
+            private final Lent lent = new Lent();
             private long submitted, delivered;
 
             private void fill() {
@@ -157,11 +170,14 @@ public final class DataLoader implements Iterable<Batch> {
             }
 
             @Override public boolean hasNext() {
-                return delivered < count;
+                if (delivered < count) return true;
+                lent.giveBack();
+                return false;
             }
 
             @Override public Batch next() {
                 if (!hasNext()) throw new NoSuchElementException();
+                lent.giveBack();
                 fill();
                 Future<Batch> f = ahead.poll();
                 delivered++;
@@ -177,8 +193,28 @@ public final class DataLoader implements Iterable<Batch> {
                     if (e.getCause() instanceof Error err) throw err;
                     throw new IllegalStateException(e.getCause());
                 }
+                if (PointerScope.getInnerScope() == null) {
+                    lent.batch = b; // holds the reference the background scope kept
+                    return b;
+                }
                 return new Batch(Scope.adopt(b.inputs()), Scope.adopt(b.targets()));
             }
         };
+    }
+
+    /**
+     * A batch handed out while no Scope was open (the usual for-each loop): the iterator holds it and
+     * releases it when the next batch is taken or the epoch ends, as Python frees the previous batch of
+     * {@code for x, y in loader}. Without this, each batch would wait for the GC and memory would grow.
+     */
+    private static final class Lent {
+        Batch batch;
+
+        void giveBack() {
+            if (batch == null) return;
+            batch.inputs().handle().releaseReference();
+            batch.targets().handle().releaseReference();
+            batch = null;
+        }
     }
 }

@@ -4,7 +4,10 @@ package dev.torch4j.data;
 public interface Dataset {
     long size();
 
-    /** The examples at {@code indices}, as one batch. */
+    /**
+     * The examples at {@code indices}, as one batch of new tensors that the caller owns ({@link DataLoader}
+     * releases them after their step); never the dataset's own stored tensors.
+     */
     Batch get(long[] indices);
 
     /** One example, as a batch of one. */

@@ -36,8 +36,8 @@ public final class Tensor implements AutoCloseable {
     /** The underlying presets tensor; fails clearly when this tensor has been released. */
     public org.bytedeco.pytorch.Tensor handle() {
         if (t.isNull()) {
-            throw new IllegalStateException("this tensor has been released (its Scope closed or close() was called); "
-                    + "use scope.keep(t) to carry a tensor out of a scope");
+            throw new IllegalStateException("this tensor has been released (its Scope closed, close() was called, or it came from a "
+                    + "DataLoader batch taken outside a Scope and the loader moved on); use scope.keep(t) to carry a tensor out of a scope");
         }
         return t;
     }

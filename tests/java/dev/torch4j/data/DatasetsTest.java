@@ -1,6 +1,7 @@
 package dev.torch4j.data;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.torch4j.tensor.Scope;
 import dev.torch4j.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -64,6 +65,38 @@ class DatasetsTest {
         assertThat(e0).isNotEqualTo(e1);
         assertThat(DataLoader.shuffled(d, 10, 7).epoch(0).iterator().next().targets().toLongArray()).containsExactly(e0);
         assertThat(Arrays.stream(e0).sorted().toArray()).containsExactly(LongStream.range(0, 10).toArray());
+    }
+
+    @Test void forEachBatchesAreReleasedWhenTheLoaderMovesOnUnlessKept() {
+        TensorDataset d = numbers(10);
+        for (int prefetch : new int[] {0, 1, 2}) {
+            List<Batch> taken = new java.util.ArrayList<>();
+            for (Batch b : DataLoader.sequential(d, 4).prefetch(prefetch)) {
+                taken.add(b);
+                if (taken.size() == 1) {
+                    try (Scope s = Scope.open()) {
+                        s.keep(b.inputs());
+                    }
+                }
+            }
+            assertThat(taken).hasSize(3);
+            assertThat(taken.get(0).inputs().toFloatArray()).containsExactly(0f, 1f, 2f, 3f); // kept: still there
+            for (Batch b : taken.subList(1, 3)) {
+                assertThatThrownBy(() -> b.inputs().toFloatArray()).isInstanceOf(IllegalStateException.class).hasMessageContaining("loader moved on");
+                assertThatThrownBy(() -> b.targets().toLongArray()).isInstanceOf(IllegalStateException.class);
+            }
+            assertThatThrownBy(() -> taken.get(0).targets().toLongArray()).isInstanceOf(IllegalStateException.class);
+            // Taken inside a Scope, a batch belongs to that scope instead.
+            java.util.Iterator<Batch> it = DataLoader.sequential(d, 4).prefetch(prefetch).iterator();
+            Batch inScope;
+            try (Scope s = Scope.open()) {
+                inScope = it.next();
+                Batch second = it.next();
+                assertThat(inScope.targets().toLongArray()).containsExactly(0, 1, 2, 3);
+                assertThat(second.targets().toLongArray()).containsExactly(4, 5, 6, 7);
+            }
+            assertThatThrownBy(() -> inScope.targets().toLongArray()).isInstanceOf(IllegalStateException.class);
+        }
     }
 
     @Test void normalisationFromDataAndFixed() {
