@@ -4,6 +4,7 @@ import dev.torch4j.data.ImageFolder;
 import dev.torch4j.data.Pipeline;
 import dev.torch4j.data.Transforms;
 import dev.torch4j.tensor.Scope;
+import dev.torch4j.tensor.Torch;
 
 import java.nio.file.Path;
 
@@ -26,6 +27,7 @@ public class PipelineBench {
                 Transforms.normalize(new double[] {0.5, 0.5, 0.5}, new double[] {0.5, 0.5, 0.5}));
         ImageFolder data = ImageFolder.open(Path.of(args[0]), train).seed(42).threads(threads);
         if (args.length > 2 && args[2].equals("exact")) data = data.exactDecoding();
+        Torch.init(); // load libtorch before timing, as the Python side has imported torch before its timer
         // Two epochs: the first includes the JVM's warm-up (JIT compilation competes for the cores),
         // the second is the steady state a training run sees from then on.
         String mode = args.length > 2 ? " " + args[2] : "";

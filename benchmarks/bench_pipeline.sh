@@ -8,8 +8,11 @@ cd "$(dirname "$0")/.."
 rounds=${1:-3}; n=${2:-2000}
 dir=target/bench-photos
 [ -d $dir ] || /usr/bin/python3 benchmarks/make_photos.py $dir "$n"
+# compiled ahead, as an application would be (source-file mode would run javac inside the timed JVM)
+javac -d target/bench-classes -cp 'target/torch4j.jar:target/lib/*' benchmarks/PipelineBench.java
+cp='target/bench-classes:target/torch4j.jar:target/lib/*'
 for r in $(seq "$rounds"); do
-  echo "round $r $(java -cp 'target/torch4j.jar:target/lib/*' benchmarks/PipelineBench.java $dir 2)"
-  echo "round $r $(java -cp 'target/torch4j.jar:target/lib/*' benchmarks/PipelineBench.java $dir 2 exact)"
+  echo "round $r $(java -cp "$cp" PipelineBench $dir 2)"
+  echo "round $r $(java -cp "$cp" PipelineBench $dir 2 exact)"
   echo "round $r $(/usr/bin/python3 benchmarks/pipeline_torchvision.py $dir)"
 done
