@@ -43,7 +43,7 @@ public final class Seed000MnistCnnVsMlp {
         for (String name : List.of("s0-cnn", "s0-nn")) {
             Torch.manualSeed(42);
             Module model = SeedModels.get(name).create();
-            model.summary(1, 1, 28, 28);
+            System.out.println(model.summary(1, 1, 28, 28));
             Trainer trainer = Trainer.of(model).optimizer(Sgd.lr(0.06)).epochs(10).batchSize(512).seed(42).device(Device.auto());
             trainer.fit(split.get(0), split.get(1));
             Evaluation e = trainer.evaluate(test);

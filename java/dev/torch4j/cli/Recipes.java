@@ -3,15 +3,21 @@ package dev.torch4j.cli;
 import dev.torch4j.cli.Recipe.Norm;
 import dev.torch4j.optim.Adam;
 import dev.torch4j.optim.Sgd;
+import dev.torch4j.data.Pipeline;
+import dev.torch4j.data.Transform;
+import dev.torch4j.data.Transforms;
+import dev.torch4j.vision.CatClassifier;
 import dev.torch4j.vision.SeedModels;
 
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The MNIST-type recipes of the seeds, by name. */
+/** The recipes of the seeds, by name: MNIST-type ones and cats-vs-dogs ones on an image folder. */
 final class Recipes {
     private static final Map<String, Recipe> ALL = new LinkedHashMap<>();
+    private static final Map<String, ImageRecipe> IMAGES = new LinkedHashMap<>();
+    private static final Transform HALF = Transforms.normalize(new double[] {0.5, 0.5, 0.5}, new double[] {0.5, 0.5, 0.5});
 
     static {
         add(new Recipe("s0-cnn", "000", "stride-2 conv+BatchNorm CNN, SGD 0.06, batch 512, 10 epochs, 90/10 split",
@@ -32,6 +38,23 @@ final class Recipes {
                 SeedModels.get("s4-sgd").factory(), () -> Sgd.lr(1e-3), 128, 25, 0, 0, Norm.NONE, 0, 0, false, true, false));
         add(new Recipe("s4-adam", "004", "same model, Adam 0.001, batch 128, 15 epochs, in order, classification report",
                 SeedModels.get("s4-adam").factory(), () -> Adam.lr(1e-3), 128, 15, 0, 0, Norm.NONE, 0, 0, false, true, false));
+
+        // Seed 000 applies its augmentation to the test images too; here only training images are augmented.
+        add(new ImageRecipe("s0-catdog", "000", "cats vs dogs, stride-2 conv+BatchNorm CNN 3-6-...-384-2, 128x128 grey x3, SGD 0.06, batch 512, 20 epochs",
+                SeedModels::s0CatDog, () -> Sgd.lr(0.06), 512, 20,
+                Transforms.compose(Transforms.resize(128, 128), Transforms.randomHorizontalFlip(), Transforms.randomRotation(10),
+                        Transforms.colorJitter(0.1, 0.1, 0), Transforms.grayscale(3), Transforms.toTensor()),
+                Transforms.compose(Transforms.resize(128, 128), Transforms.grayscale(3), Transforms.toTensor()), false));
+        Pipeline plain = Transforms.compose(Transforms.resize(150, 150), Transforms.toTensor());
+        add(new ImageRecipe("s2-cat", "002", "cats vs dogs, 4 conv + GAP + 2 FC (307,393 params), 150x150, Adam 1e-3, BCE, batch 64, 50 epochs",
+                () -> new CatClassifier(false), () -> Adam.lr(1e-3), 64, 50, plain, plain, true));
+        Pipeline normalized = Transforms.compose(Transforms.resize(150, 150), Transforms.toTensor(), HALF);
+        add(new ImageRecipe("s2-cat-aug", "002", "the same with dropout, augmentation, normalisation .5 and weight decay 1e-4, 50 epochs",
+                () -> new CatClassifier(true), () -> Adam.lr(1e-3).weightDecay(1e-4), 64, 50,
+                Transforms.compose(Transforms.resize(150, 150), Transforms.randomRotation(40),
+                        Transforms.randomResizedCrop(150, 150).scale(0.8, 1.2), Transforms.randomHorizontalFlip(),
+                        Transforms.randomAffine(0).shear(20), Transforms.colorJitter(0.2, 0.2, 0.2), Transforms.toTensor(), HALF),
+                normalized, true));
     }
 
     private Recipes() {}
@@ -40,16 +63,31 @@ final class Recipes {
         ALL.put(r.name(), r);
     }
 
+    private static void add(ImageRecipe r) {
+        IMAGES.put(r.name(), r);
+    }
+
     static List<Recipe> all() {
         return List.copyOf(ALL.values());
     }
 
+    static List<ImageRecipe> images() {
+        return List.copyOf(IMAGES.values());
+    }
+
+    /** The MNIST-type recipe of that name, or null when it is an image recipe. */
     static Recipe get(String name) {
         Recipe r = ALL.get(name);
-        if (r == null) {
-            throw new IllegalArgumentException("unknown recipe '" + name + "'; known: " + String.join(", ", ALL.keySet())
-                    + " (the cats-vs-dogs and transfer-learning recipes are not available yet)");
+        if (r == null && !IMAGES.containsKey(name)) {
+            List<String> known = new java.util.ArrayList<>(ALL.keySet());
+            known.addAll(IMAGES.keySet());
+            throw new IllegalArgumentException("unknown recipe '" + name + "'; known: " + String.join(", ", known)
+                    + " (the transfer-learning recipes are not available yet)");
         }
         return r;
+    }
+
+    static ImageRecipe image(String name) {
+        return IMAGES.get(name);
     }
 }

@@ -32,7 +32,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** {@code train --recipe NAME}: runs a seed recipe on MNIST-format data (the embedded Fashion-MNIST sample by default). */
+/**
+ * {@code train --recipe NAME}: runs a seed recipe on MNIST-format data (the embedded Fashion-MNIST sample by default);
+ * the cats-vs-dogs recipes go to {@link ImageTrainCommand}.
+ */
 final class TrainCommand {
     private TrainCommand() {}
 
@@ -41,14 +44,17 @@ final class TrainCommand {
             + "Runs a seed recipe ('recipes' lists them). Without --data it uses the Fashion-MNIST sample inside the jar\n"
             + "(6,000 training and 1,000 test images); --data reads the four MNIST-format IDX files of a directory.\n"
             + "--valid sets the validation fraction split off the training set (0: train on all of it).\n"
-            + "--out writes history.csv, curves.png, best.safetensors and metrics.json.";
+            + "--out writes history.csv, curves.png, best.safetensors and metrics.json.\n"
+            + "The cats-vs-dogs recipes (s0-catdog, s2-cat, s2-cat-aug) need --data DIR: " + ImageTrainCommand.DATA_HELP;
 
     static int run(Args a, PrintStream out) {
         if (a.help()) {
             out.println(USAGE);
             return 0;
         }
-        Recipe r = Recipes.get(a.require("recipe"));
+        String name = a.require("recipe");
+        Recipe r = Recipes.get(name);
+        if (r == null) return ImageTrainCommand.run(a, Recipes.image(name), out);
         String dataDir = a.get("data", null);
         int epochs = a.getInt("epochs", r.epochs() > 0 ? r.epochs() : 0);
         int batch = a.getInt("batch-size", r.batch());
@@ -118,29 +124,35 @@ final class TrainCommand {
             out.println(new ClassificationReport(new ConfusionMatrix(10).addLogits(logits, test.targets()), null, 2));
         }
         if (dir != null) {
-            if (best == null) model.save(dir.resolve("best.safetensors"));
-            history.plot(dir.resolve("curves.png"));
             Map<String, Object> metrics = new LinkedHashMap<>();
             metrics.put("recipe", r.name());
             metrics.put("test_accuracy", e.accuracy());
             metrics.put("test_loss", e.loss());
-            metrics.put("epochs", history.epochs().size());
-            metrics.put("seconds", seconds);
-            double[] epochSeconds = history.series("seconds");
-            java.util.Arrays.sort(epochSeconds);
-            metrics.put("median_epoch_s", epochSeconds[epochSeconds.length / 2]);
-            metrics.put("device", trainer.device().toString());
-            metrics.put("threads", Torch.threads());
             metrics.put("data", dataDir == null ? "embedded Fashion-MNIST sample" : dataDir);
-            try {
-                Files.createDirectories(dir);
-                Files.writeString(dir.resolve("metrics.json"), new GsonBuilder().setPrettyPrinting().create().toJson(metrics) + "\n");
-            } catch (IOException ex) {
-                throw new UncheckedIOException("cannot write " + dir.resolve("metrics.json") + ": " + ex.getMessage(), ex);
-            }
-            out.println("wrote " + dir.resolve("history.csv") + ", curves.png, best.safetensors, metrics.json");
+            writeOutputs(dir, model, best, history, seconds, trainer, metrics, out);
         }
         return 0;
+    }
+
+    /** history.csv is written by its callback; this adds curves.png, best.safetensors (unless a checkpoint wrote it) and metrics.json. */
+    static void writeOutputs(Path dir, Module model, Checkpoint best, History history, double seconds, Trainer trainer,
+                             Map<String, Object> metrics, PrintStream out) {
+        if (best == null || best.bestEpoch() == 0) model.save(dir.resolve("best.safetensors"));
+        history.plot(dir.resolve("curves.png"));
+        metrics.put("epochs", history.epochs().size());
+        metrics.put("seconds", seconds);
+        double[] epochSeconds = history.series("seconds");
+        java.util.Arrays.sort(epochSeconds);
+        metrics.put("median_epoch_s", epochSeconds[epochSeconds.length / 2]);
+        metrics.put("device", trainer.device().toString());
+        metrics.put("threads", Torch.threads());
+        try {
+            Files.createDirectories(dir);
+            Files.writeString(dir.resolve("metrics.json"), new GsonBuilder().setPrettyPrinting().create().toJson(metrics) + "\n");
+        } catch (IOException ex) {
+            throw new UncheckedIOException("cannot write " + dir.resolve("metrics.json") + ": " + ex.getMessage(), ex);
+        }
+        out.println("wrote " + dir.resolve("history.csv") + ", curves.png, best.safetensors, metrics.json");
     }
 
     static int list(Args a, PrintStream out) {
@@ -149,7 +161,8 @@ final class TrainCommand {
             return 0;
         }
         a.rejectUnknown();
-        for (Recipe r : Recipes.all()) out.printf(Locale.ROOT, "%-9s seed %s: %s%n", r.name(), r.seed(), r.description());
+        for (Recipe r : Recipes.all()) out.printf(Locale.ROOT, "%-10s seed %s: %s%n", r.name(), r.seed(), r.description());
+        for (ImageRecipe r : Recipes.images()) out.printf(Locale.ROOT, "%-10s seed %s: %s (--data DIR)%n", r.name(), r.seed(), r.description());
         return 0;
     }
 }

@@ -1,0 +1,147 @@
+package dev.torch4j.cli;
+
+import dev.torch4j.data.Dataset;
+import dev.torch4j.data.Datasets;
+import dev.torch4j.data.ImageFolder;
+import dev.torch4j.data.Subset;
+import dev.torch4j.nn.Module;
+import dev.torch4j.tensor.Device;
+import dev.torch4j.tensor.Torch;
+import dev.torch4j.train.Callback;
+import dev.torch4j.train.Checkpoint;
+import dev.torch4j.train.Evaluation;
+import dev.torch4j.train.History;
+import dev.torch4j.train.HistoryWriter;
+import dev.torch4j.train.Loss;
+import dev.torch4j.train.ProgressPrinter;
+import dev.torch4j.train.Trainer;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** {@code train --recipe NAME --data DIR} for the cats-vs-dogs recipes: an image folder in, a trained model out. */
+final class ImageTrainCommand {
+    static final String DATA_HELP = "a folder with train/ and validation/ (optionally test/) sub-folders, each with one folder per class,\n"
+            + "as seed 002 lays out cats_and_dogs; or one folder with a sub-folder per class, split 72/8/20 into\n"
+            + "training/validation/test as seed 000 means to. Get the photos from Kaggle (\"Dogs vs. Cats\") or Hugging Face\n"
+            + "(microsoft/cats_vs_dogs): see docs/results.md, \"Cats vs dogs\".";
+
+    private ImageTrainCommand() {}
+
+    /** The training, validation and test sets of a run; validation and test may be null. */
+    record Splits(ImageFolder trainFolder, Dataset train, Dataset valid, Dataset test, String layout) {}
+
+    static int run(Args a, ImageRecipe r, PrintStream out) {
+        String dataDir = a.get("data", null);
+        int epochs = a.getInt("epochs", r.epochs());
+        int batch = a.getInt("batch-size", r.batch());
+        Device device = Device.parse(a.get("device", "auto")).requireAvailable();
+        int threads = a.getInt("threads", Torch.threads());
+        long seed = Long.parseLong(a.get("seed", "42"));
+        String outDir = a.get("out", null);
+        if (a.get("valid", null) != null) throw new UsageException("train: --valid applies to the MNIST-type recipes; " + r.name() + " takes its validation set from --data");
+        a.rejectUnknown();
+        if (dataDir == null) throw new UsageException("train: recipe " + r.name() + " needs --data DIR: " + DATA_HELP);
+        Torch.setThreads(threads);
+
+        Splits data = open(Path.of(dataDir), r, seed, threads);
+        out.printf(Locale.ROOT, "recipe %s (seed %s): %s%n", r.name(), r.seed(), r.description());
+        out.printf(Locale.ROOT, "data: %s, classes %s (%s): %d training, %s validation, %s test images%n", dataDir,
+                data.trainFolder().classes(), data.layout(), data.train().size(), count(data.valid()), count(data.test()));
+
+        Torch.manualSeed(seed);
+        Module model = r.model().get();
+        Trainer trainer = Trainer.of(model).optimizer(r.optimizer().get()).batchSize(batch).seed(seed).epochs(epochs).device(device);
+        if (r.binary()) trainer.loss(Loss.bceWithLogits());
+        Path dir = outDir == null ? null : Path.of(outDir);
+        List<Callback> callbacks = new ArrayList<>();
+        trainer.quiet();
+        callbacks.add(new ProgressPrinter(out, System.console() != null && out == System.out));
+        Checkpoint best = null;
+        if (dir != null) {
+            callbacks.add(HistoryWriter.csv(dir.resolve("history.csv")));
+            if (data.valid() != null) callbacks.add(best = Checkpoint.bestBy("val_loss", dir.resolve("best.safetensors")));
+        }
+        trainer.callbacks(callbacks.toArray(new Callback[0]));
+
+        long t0 = System.nanoTime();
+        History history = trainer.fit(data.train(), data.valid());
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        if (best != null && best.bestEpoch() > 0) {
+            model.load(best.file()); // seed 002 keeps the model with the best validation loss
+            out.printf(Locale.ROOT, "best validation loss %.4f at epoch %d (weights in %s)%n", best.best(), best.bestEpoch(), best.file());
+        }
+        // Seed 002 has no test set and reports its validation figures; seed 000 tests on its held-out 20 %.
+        Dataset finalSet = data.test() != null ? data.test() : data.valid();
+        String finalName = data.test() != null ? "test" : "validation";
+        Evaluation e = finalSet == null ? null : trainer.evaluate(finalSet);
+        if (e != null) {
+            out.printf(Locale.ROOT, "%s loss %.4f, %s accuracy %.4f (%d images, %.1f s)%n", finalName, e.loss(), finalName, e.accuracy(), e.samples(), seconds);
+        }
+        if (dir != null) {
+            Map<String, Object> metrics = new LinkedHashMap<>();
+            metrics.put("recipe", r.name());
+            metrics.put("test_accuracy", e == null ? Double.NaN : e.accuracy());
+            metrics.put("test_loss", e == null ? Double.NaN : e.loss());
+            metrics.put("evaluated_on", e == null ? "nothing (no validation or test images)" : finalName);
+            metrics.put("classes", data.trainFolder().classes());
+            metrics.put("data", dataDir);
+            TrainCommand.writeOutputs(dir, model, best, history, seconds, trainer, metrics, out);
+        }
+        return 0;
+    }
+
+    /** Reads the folder as seed 002 (train/, validation/, test/) or seed 000 (one folder, split) lays it out. */
+    static Splits open(Path root, ImageRecipe r, long seed, int threads) {
+        Path trainDir = root.resolve("train");
+        if (Files.isDirectory(trainDir)) {
+            ImageFolder train = folder(trainDir, r, seed, threads);
+            Path validDir = firstDirectory(root, "validation", "valid", "val");
+            ImageFolder valid = validDir == null ? null : sameClasses(train, folder(validDir, r, seed, threads).withPipeline(r.eval()));
+            Path testDir = firstDirectory(root, "test");
+            ImageFolder test = testDir == null ? null : sameClasses(train, folder(testDir, r, seed, threads).withPipeline(r.eval()));
+            return new Splits(train, train, valid, test, validDir == null ? "train/ only" : "train/ + " + validDir.getFileName() + "/" + (test == null ? "" : " + test/"));
+        }
+        ImageFolder all = folder(root, r, seed, threads);
+        long n = all.size(), test = n / 5, valid = (n - test) / 10;
+        if (n - test - valid < 1 || valid < 1 || test < 1) {
+            throw new IllegalArgumentException(root + " has " + n + " images: too few to split into training, validation and test sets");
+        }
+        List<Subset> split = Datasets.randomSplit(all, seed, n - test - valid, valid, test);
+        ImageFolder plain = all.withPipeline(r.eval()); // the same files without augmentation
+        return new Splits(all, split.get(0), new Subset(plain, split.get(1).indices()), new Subset(plain, split.get(2).indices()),
+                "one folder split 72/8/20 with seed " + seed);
+    }
+
+    private static ImageFolder folder(Path dir, ImageRecipe r, long seed, int threads) {
+        ImageFolder f = ImageFolder.open(dir, r.train()).seed(seed).threads(threads);
+        if (f.classes().size() != 2) {
+            throw new IllegalArgumentException("recipe " + r.name() + " classifies two classes (e.g. cats/ and dogs/), but " + dir + " has "
+                    + f.classes().size() + ": " + f.classes());
+        }
+        return f;
+    }
+
+    private static ImageFolder sameClasses(ImageFolder train, ImageFolder other) {
+        if (!other.classes().equals(train.classes())) {
+            throw new IllegalArgumentException(other.root() + " has classes " + other.classes() + " but " + train.root() + " has " + train.classes()
+                    + "; the labels would not mean the same");
+        }
+        return other;
+    }
+
+    private static Path firstDirectory(Path root, String... names) {
+        for (String n : names) if (Files.isDirectory(root.resolve(n))) return root.resolve(n);
+        return null;
+    }
+
+    private static String count(Dataset d) {
+        return d == null ? "no" : String.valueOf(d.size());
+    }
+}

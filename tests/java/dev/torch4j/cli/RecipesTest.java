@@ -1,0 +1,68 @@
+package dev.torch4j.cli;
+
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Every MNIST-type recipe, briefly, on the embedded Fashion-MNIST sample; and every recipe model's summary. */
+class RecipesTest {
+    @TempDir Path dir;
+    private String out, err;
+
+    private int run(String... args) {
+        ByteArrayOutputStream o = new ByteArrayOutputStream(), e = new ByteArrayOutputStream();
+        int rc = Main.run(args, new PrintStream(o, true, StandardCharsets.UTF_8), new PrintStream(e, true, StandardCharsets.UTF_8));
+        out = o.toString(StandardCharsets.UTF_8);
+        err = e.toString(StandardCharsets.UTF_8);
+        return rc;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"s0-cnn", "s0-nn", "s1-a", "s1-b", "s1-c", "s2-flat", "s2-gap", "s3-lenet", "s4-sgd", "s4-adam"})
+    void recipeTrainsTwoEpochsOnTheSampleAndLeavesItsFiles(String recipe) throws IOException {
+        Path runDir = dir.resolve(recipe);
+        assertThat(run("train", "--recipe", recipe, "--epochs", "2", "--device", "cpu", "--threads", "2", "--out", runDir.toString()))
+                .as(err).isZero();
+        assertThat(out).contains("recipe " + recipe, "epoch 1/2", "epoch 2/2", "test accuracy");
+        if (recipe.startsWith("s0") || recipe.startsWith("s1") || recipe.startsWith("s2")) {
+            assertThat(out).contains("the seed trains on MNIST, this run uses the data given");
+        }
+        if (recipe.startsWith("s4")) assertThat(out).contains("precision    recall  f1-score   support");
+        for (String f : new String[] {"history.csv", "curves.png", "best.safetensors", "metrics.json"}) assertThat(runDir.resolve(f)).exists();
+        List<String> rows = Files.readAllLines(runDir.resolve("history.csv"));
+        int k = List.of(rows.get(0).split(",")).indexOf("train_loss");
+        double first = Double.parseDouble(rows.get(1).split(",")[k]), second = Double.parseDouble(rows.get(2).split(",")[k]);
+        assertThat(second).as("train loss falls").isLessThan(first);
+    }
+
+    /** Parameter counts from ../shared/reference/seed_models.py (PyTorch 1.13.1), for every recipe's model. */
+    @ParameterizedTest
+    @CsvSource({
+        "s0-cnn, 1,1,28,28, 0", "s0-nn, 1,1,28,28, 0", "s0-catdog, 1,3,128,128, 0", "s1-a, 1,1,28,28, 0", "s1-b, 1,1,28,28, 0",
+        "s1-c, 1,1,28,28, 0", "s2-flat, 1,1,28,28, 93322", "s2-gap, 1,1,28,28, 56394", "s2-cat, 1,3,150,150, 307393",
+        "s2-cat-aug, 1,3,150,150, 307393", "s3-lenet, 1,1,28,28, 0", "s4-sgd, 1,1,28,28, 0", "s4-adam, 1,1,28,28, 0"})
+    void everyRecipeModelHasASummary(String model, int n, int c, int h, int w, long seedPrinted) {
+        assertThat(run("summary", "--model", model, "--input", n + "," + c + "," + h + "," + w)).as(err).isZero();
+        long total = Long.parseLong(out.replaceAll("(?s).*Total params: ([0-9,]+).*", "$1").replace(",", ""));
+        assertThat(total).isEqualTo(PYTORCH_PARAMS.get(model));
+        if (seedPrinted > 0) assertThat(total).isEqualTo(seedPrinted);
+    }
+
+    static final java.util.Map<String, Long> PYTORCH_PARAMS = java.util.Map.ofEntries(
+            java.util.Map.entry("s0-cnn", 30678L), java.util.Map.entry("s0-nn", 101770L), java.util.Map.entry("s0-catdog", 893886L),
+            java.util.Map.entry("s1-a", 28938L), java.util.Map.entry("s1-b", 28938L), java.util.Map.entry("s1-c", 18378L),
+            java.util.Map.entry("s2-flat", 93322L), java.util.Map.entry("s2-gap", 56394L), java.util.Map.entry("s2-cat", 307393L),
+            java.util.Map.entry("s2-cat-aug", 307393L), java.util.Map.entry("s3-lenet", 44426L), java.util.Map.entry("s4-sgd", 68834L),
+            java.util.Map.entry("s4-adam", 68834L));
+}
