@@ -25,10 +25,11 @@ import java.util.List;
  * here the 10 % validation part is held out and used for validation.
  * Real MNIST is read when present ($TORCH4J_DATA/mnist, ~/.torch4j/data/mnist); otherwise Fashion-MNIST
  * (installed, or the sample inside the jar) and the program says so.
- * Run: {@code java -cp target/torch4j.jar dev.torch4j.examples.Seed000MnistCnnVsMlp}
+ * Run: {@code java -cp target/torch4j.jar dev.torch4j.examples.Seed000MnistCnnVsMlp [EPOCHS]}
  */
 public final class Seed000MnistCnnVsMlp {
     public static void main(String[] args) {
+        int epochs = args.length > 0 ? Integer.parseInt(args[0]) : 10;
         MnistData data;
         try {
             data = Mnist.load();
@@ -44,7 +45,7 @@ public final class Seed000MnistCnnVsMlp {
             Torch.manualSeed(42);
             Module model = SeedModels.get(name).create();
             System.out.println(model.summary(1, 1, 28, 28));
-            Trainer trainer = Trainer.of(model).optimizer(Sgd.lr(0.06)).epochs(10).batchSize(512).seed(42).device(Device.auto());
+            Trainer trainer = Trainer.of(model).optimizer(Sgd.lr(0.06)).epochs(epochs).batchSize(512).seed(42).device(Device.auto());
             trainer.fit(split.get(0), split.get(1));
             Evaluation e = trainer.evaluate(test);
             System.out.printf("%s: test loss %.4f, test accuracy %.4f%n%n", name, e.loss(), e.accuracy());

@@ -24,7 +24,7 @@ import java.util.Random;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The cats-vs-dogs recipes on generated two-class photo folders: they train, learn, and leave their files. */
-class ImageRecipesTest {
+public class ImageRecipesTest {
     @TempDir Path dir;
     private String out, err;
 
@@ -40,7 +40,7 @@ class ImageRecipesTest {
      * n photos per class of varied size: "cats" light with a dark blob, "dogs" dark with a light blob (a
      * difference that survives seed 000's greyscale), noise everywhere; JPEG and PNG mixed.
      */
-    static void writeClasses(Path root, int n, int seed, String... classes) throws IOException {
+    public static void writeClasses(Path root, int n, int seed, String... classes) throws IOException {
         Random r = new Random(seed);
         for (int c = 0; c < classes.length; c++) {
             Path d = root.resolve(classes[c]);
