@@ -44,6 +44,10 @@ public final class ConcatDataset implements Dataset {
         return xs.size() == 1 ? new Batch(xs.get(0), ys.get(0)) : new Batch(Tensor.cat(xs, 0), Tensor.cat(ys, 0));
     }
 
+    @Override public boolean worthPrefetching() {
+        return parts.stream().anyMatch(Dataset::worthPrefetching);
+    }
+
     @Override public void setEpoch(int epoch) {
         for (Dataset d : parts) d.setEpoch(epoch);
     }

@@ -17,8 +17,9 @@ import java.util.concurrent.Future;
 
 /**
  * Batches of a dataset, in order or shuffled (a new order each epoch, fixed by the seed and the epoch).
- * The next batches are prepared on a background thread while the current one is used ({@link
- * #prefetch(int)}, 1 by default). A batch taken inside a {@code Scope} is released with it; one taken
+ * For datasets that do real work per batch (image folders, transforms) the next batch is prepared on a
+ * background thread while the current one is used ({@link #prefetch(int)} sets how many; in-memory
+ * tensors are gathered when asked, which is faster than handing them across threads). A batch taken inside a {@code Scope} is released with it; one taken
  * with no Scope open (a plain for-each loop) is released when the next batch is taken or the epoch ends,
  * so keep it ({@code scope.keep}, or {@code clone()} inside a Scope) to hold it longer.
  */
@@ -33,6 +34,7 @@ public final class DataLoader implements Iterable<Batch> {
     private final int batchSize;
     private final boolean shuffle, dropLast, pinMemory;
     private final long seed;
+    private static final int AUTO = -1; // one batch ahead when the dataset is worth prefetching, else none
     private final int prefetch;
     private int epoch;
 
@@ -49,12 +51,12 @@ public final class DataLoader implements Iterable<Batch> {
 
     /** Sequential batches (seed 004 iterates without shuffling). */
     public static DataLoader sequential(Dataset dataset, int batchSize) {
-        return new DataLoader(dataset, batchSize, false, 0, false, 1, false);
+        return new DataLoader(dataset, batchSize, false, 0, false, AUTO, false);
     }
 
     /** Shuffled batches; the order depends only on (seed, epoch). */
     public static DataLoader shuffled(Dataset dataset, int batchSize, long seed) {
-        return new DataLoader(dataset, batchSize, true, seed, false, 1, false);
+        return new DataLoader(dataset, batchSize, true, seed, false, AUTO, false);
     }
 
     /** The same loader without the last, smaller batch. */
@@ -122,10 +124,16 @@ public final class DataLoader implements Iterable<Batch> {
         return b;
     }
 
+    /** How many batches are prepared ahead: as set, or by default 1 for datasets worth prefetching, else 0. */
+    public int prefetchDepth() {
+        return prefetch != AUTO ? prefetch : dataset.worthPrefetching() ? 1 : 0;
+    }
+
     @Override public Iterator<Batch> iterator() {
         dataset.setEpoch(epoch);
         long[] order = order();
         long count = batches();
+        int prefetch = prefetchDepth();
         if (prefetch == 0) {
             return new Iterator<>() {
                 private final Lent lent = new Lent();

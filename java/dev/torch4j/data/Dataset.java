@@ -23,6 +23,15 @@ public interface Dataset {
     default void setEpoch(int epoch) {}
 
     /**
+     * True when {@code get} does real work (decoding files, transforms), so that {@link DataLoader} prepares
+     * the next batch in the background by default. In-memory tensors say false: gathering rows takes
+     * microseconds, and a second thread of tensor work would only compete with training for the cores.
+     */
+    default boolean worthPrefetching() {
+        return false;
+    }
+
+    /**
      * This dataset's images run through {@code pipeline} (e.g. seed 003's rotated test set); sample i of
      * epoch e draws its random parameters from {@code Pipeline.sampleSeed(seed, e, i)}.
      */
@@ -44,6 +53,10 @@ public interface Dataset {
 
             @Override public void setEpoch(int epoch) {
                 self.setEpoch(epoch);
+            }
+
+            @Override public boolean worthPrefetching() {
+                return self.worthPrefetching();
             }
         };
     }

@@ -145,6 +145,10 @@ public final class ImageFolder implements Dataset {
         return files.size();
     }
 
+    @Override public boolean worthPrefetching() {
+        return true;
+    }
+
     @Override public void setEpoch(int e) {
         epoch = e;
     }

@@ -25,6 +25,10 @@ public final class Subset implements Dataset {
         return base.get(mapped);
     }
 
+    @Override public boolean worthPrefetching() {
+        return base.worthPrefetching();
+    }
+
     @Override public void setEpoch(int epoch) {
         base.setEpoch(epoch);
     }

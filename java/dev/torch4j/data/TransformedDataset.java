@@ -23,6 +23,10 @@ public final class TransformedDataset implements Dataset {
         return base.size();
     }
 
+    @Override public boolean worthPrefetching() {
+        return true;
+    }
+
     @Override public void setEpoch(int e) {
         epoch = e;
         base.setEpoch(e);

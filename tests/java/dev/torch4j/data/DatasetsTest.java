@@ -99,6 +99,17 @@ class DatasetsTest {
         }
     }
 
+    @Test void onlyDatasetsThatDoWorkArePrefetchedByDefault() {
+        TensorDataset d = numbers(10);
+        assertThat(DataLoader.shuffled(d, 4, 1).prefetchDepth()).isZero();
+        assertThat(DataLoader.shuffled(Datasets.randomSplit(d, 1, 0.5, 0.5).get(0), 4, 1).prefetchDepth()).isZero();
+        Dataset rotated = d.map(b -> new Batch(b.inputs().reshape(-1, 1, 1, 1), b.targets()))
+                .transform(Transforms.compose(Transforms.randomRotation(10), Transforms.toTensor()), 1);
+        assertThat(DataLoader.sequential(rotated, 4).prefetchDepth()).isEqualTo(1);
+        assertThat(DataLoader.sequential(new ConcatDataset(List.of(d, rotated)), 4).prefetchDepth()).isEqualTo(1);
+        assertThat(DataLoader.sequential(d, 4).prefetch(3).prefetchDepth()).isEqualTo(3);
+    }
+
     @Test void normalisationFromDataAndFixed() {
         Tensor images = Tensor.of(new float[] {0, 2, 4, 6, 10, 10, 10, 10}, 2, 2, 2, 1); // channel 0: 0,2,10,10; channel 1: 4,6,10,10
         Normalization n = Normalization.fromData(images);
