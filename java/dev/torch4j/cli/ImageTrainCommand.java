@@ -120,7 +120,8 @@ final class ImageTrainCommand {
     }
 
     private static ImageFolder folder(Path dir, ImageRecipe r, long seed, int threads) {
-        ImageFolder f = ImageFolder.open(dir, r.train()).seed(seed).threads(threads);
+        // The public cats-vs-dogs sets hold a few broken files: leave them out, each named once in a warning.
+        ImageFolder f = ImageFolder.open(dir, r.train()).seed(seed).threads(threads).skipUnreadable();
         if (f.classes().size() != 2) {
             throw new IllegalArgumentException("recipe " + r.name() + " classifies two classes (e.g. cats/ and dogs/), but " + dir + " has "
                     + f.classes().size() + ": " + f.classes());

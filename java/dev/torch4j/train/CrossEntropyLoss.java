@@ -1,7 +1,6 @@
 package dev.torch4j.train;
 
 import dev.torch4j.tensor.Tensor;
-import dev.torch4j.tensor.TorchException;
 import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.global.torch;
 
@@ -38,10 +37,7 @@ public final class CrossEntropyLoss implements Loss {
                     + output.size(1) + " classes");
         }
         TensorOptional w = weights == null ? new TensorOptional() : new TensorOptional(weights.to(output.device()).handle());
-        try {
-            return Tensor.wrap(torch.cross_entropy_loss(output.handle(), target.handle(), w, reduction.code, -100, labelSmoothing));
-        } catch (RuntimeException e) {
-            throw TorchException.from(e);
-        }
+        return Loss.Checks.withLabelRange(output, target,
+                () -> torch.cross_entropy_loss(output.handle(), target.handle(), w, reduction.code, -100, labelSmoothing));
     }
 }

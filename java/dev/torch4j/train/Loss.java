@@ -21,7 +21,7 @@ public interface Loss {
     static Loss nll() {
         return (out, target) -> {
             Checks.classification(out, target);
-            return call(() -> torch.nll_loss(out.handle(), target.handle(), new TensorOptional(), Reduction.MEAN.code, -100));
+            return Checks.withLabelRange(out, target, () -> torch.nll_loss(out.handle(), target.handle(), new TensorOptional(), Reduction.MEAN.code, -100));
         };
     }
 
@@ -83,13 +83,26 @@ public interface Loss {
                         + " and " + Arrays.toString(target.shape()));
             }
             if (target.dtype().isFloatingPoint()) throw new IllegalArgumentException("class targets must be integer indices, got " + target.dtype().torchName());
-            long classes = out.size(1);
-            if (target.numel() > 0) {
-                long min = target.min().itemLong(), max = target.max().itemLong();
-                if (min < 0 || max >= classes) {
-                    throw new IllegalArgumentException("target labels must be in [0, " + (classes - 1) + "] for " + classes
-                            + " classes, got labels from " + min + " to " + max);
+        }
+
+        /**
+         * Runs a class-index loss; when libtorch rejects it, says which labels were out of range. The range
+         * is only looked at on failure: checking it on every step would cost two reductions and, on a GPU,
+         * two synchronisations per step.
+         */
+        static Tensor withLabelRange(Tensor out, Tensor target, java.util.function.Supplier<org.bytedeco.pytorch.Tensor> loss) {
+            try {
+                return Tensor.wrap(loss.get());
+            } catch (RuntimeException e) {
+                long classes = out.size(1);
+                if (target.numel() > 0) {
+                    long min = target.min().itemLong(), max = target.max().itemLong();
+                    if ((min < 0 && min != -100) || max >= classes) { // -100: PyTorch's ignore_index
+                        throw new IllegalArgumentException("target labels must be in [0, " + (classes - 1) + "] for " + classes
+                                + " classes, got labels from " + min + " to " + max, e);
+                    }
                 }
+                throw TorchException.from(e);
             }
         }
     }

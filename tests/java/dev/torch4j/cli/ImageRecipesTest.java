@@ -115,10 +115,11 @@ public class ImageRecipesTest {
         writeClasses(dir.resolve("cd/train"), 16, 4, "cats", "dogs");
         writeClasses(dir.resolve("cd/validation"), 4, 5, "cats", "dogs");
         writeClasses(dir.resolve("cd/test"), 6, 6, "cats", "dogs");
+        Files.write(dir.resolve("cd/train/cats/broken.jpg"), new byte[] {(byte) 0xFF, (byte) 0xD8, 1, 2, 3}); // as the public sets have
         Path runDir = dir.resolve("run2");
         assertThat(run("train", "--recipe", "s2-cat-aug", "--data", dir.resolve("cd").toString(), "--epochs", "2", "--batch-size", "8",
                 "--device", "cpu", "--out", runDir.toString())).as(err).isZero();
-        assertThat(out).contains("32 training, 8 validation, 12 test images", "test accuracy");
+        assertThat(out).contains("33 training, 8 validation, 12 test images", "test accuracy"); // the broken file is skipped when read
         assertThat(metrics(runDir).get("evaluated_on").getAsString()).isEqualTo("test");
     }
 
