@@ -3,6 +3,7 @@ package dev.torch4j.cli;
 import com.google.gson.GsonBuilder;
 import dev.torch4j.data.Datasets;
 import dev.torch4j.data.FashionMnist;
+import dev.torch4j.data.Mnist;
 import dev.torch4j.data.MnistData;
 import dev.torch4j.data.Normalization;
 import dev.torch4j.data.Subset;
@@ -67,10 +68,15 @@ final class TrainCommand {
         a.rejectUnknown();
         Torch.setThreads(threads);
 
-        MnistData data = dataDir == null ? FashionMnist.sample() : FashionMnist.load(Path.of(dataDir));
+        // MNIST recipes take real MNIST when it is installed; otherwise, like the rest, the data given or the sample.
+        MnistData mnist = dataDir == null && r.mnist() ? Mnist.installed().orElse(null) : null;
+        MnistData data = mnist != null ? mnist : dataDir == null ? FashionMnist.sample() : FashionMnist.load(Path.of(dataDir));
         out.printf(Locale.ROOT, "recipe %s (seed %s): %s%n", r.name(), r.seed(), r.description());
-        out.printf(Locale.ROOT, "data: %s (%d training, %d test images)%s%n", dataDir == null ? "embedded Fashion-MNIST sample" : data.source(),
-                data.train().size(), data.test().size(), r.mnist() ? "; the seed trains on MNIST, this run uses the data given" : "");
+        String what = mnist != null ? "MNIST from " + mnist.source() : dataDir == null ? "embedded Fashion-MNIST sample" : data.source().toString();
+        out.printf(Locale.ROOT, "data: %s (%d training, %d test images)%s%n", what, data.train().size(), data.test().size(),
+                r.mnist() && mnist == null ? (dataDir == null ? "; the seed trains on MNIST, which is not installed"
+                        + " ($TORCH4J_DATA/mnist, ~/.torch4j/data/mnist, /usr/share/datasets/mnist): this run uses Fashion-MNIST"
+                        : "; the seed trains on MNIST, this run uses the data given") : "");
 
         Normalization norm = switch (r.norm()) {
             case FIXED_MNIST -> Normalization.MNIST;

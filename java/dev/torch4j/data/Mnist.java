@@ -22,4 +22,9 @@ public final class Mnist {
     public static MnistData load(Path dir) {
         return MnistData.load(SPEC, dir);
     }
+
+    /** MNIST from $TORCH4J_DATA/mnist, ~/.torch4j/data/mnist or /usr/share/datasets/mnist, never downloaded. */
+    public static java.util.Optional<MnistData> installed() {
+        return MnistData.installed(SPEC);
+    }
 }

@@ -68,15 +68,7 @@ public final class MnistData {
      * {@code -Dtorch4j.offline=true}.
      */
     static MnistData load(Spec spec, Path dir) {
-        List<Path> places = new ArrayList<>();
-        if (dir != null) {
-            places.add(dir);
-        } else {
-            String env = System.getenv("TORCH4J_DATA");
-            if (env != null && !env.isBlank()) places.add(Path.of(env).resolve(spec.name()));
-            places.add(Path.of(System.getProperty("user.home"), ".torch4j", "data", spec.name()));
-            places.add(Path.of("/usr/share/datasets", spec.name()));
-        }
+        List<Path> places = dir != null ? List.of(dir) : standardPlaces(spec);
         for (Path p : places) if (complete(p)) return read(spec, p);
         Path target = places.get(0);
         String why;
@@ -97,6 +89,22 @@ public final class MnistData {
         if (spec.name().equals("fashion-mnist")) msg.append(" (on Debian: apt-get install dataset-fashion-mnist)");
         msg.append(", from ").append(spec.mirrors().get(0));
         throw new IllegalStateException(msg.toString());
+    }
+
+    /** {@code $TORCH4J_DATA/<name>} (when set), {@code ~/.torch4j/data/<name>}, {@code /usr/share/datasets/<name>}. */
+    static List<Path> standardPlaces(Spec spec) {
+        List<Path> places = new ArrayList<>();
+        String env = System.getenv("TORCH4J_DATA");
+        if (env != null && !env.isBlank()) places.add(Path.of(env).resolve(spec.name()));
+        places.add(Path.of(System.getProperty("user.home"), ".torch4j", "data", spec.name()));
+        places.add(Path.of("/usr/share/datasets", spec.name()));
+        return places;
+    }
+
+    /** The data set from the first standard place that holds all four files, without downloading. */
+    static java.util.Optional<MnistData> installed(Spec spec) {
+        for (Path p : standardPlaces(spec)) if (complete(p)) return java.util.Optional.of(read(spec, p));
+        return java.util.Optional.empty();
     }
 
     /** The data set held as class-path resources under {@code resourceDir} (gzipped IDX files). */

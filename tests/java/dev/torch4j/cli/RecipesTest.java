@@ -36,7 +36,7 @@ class RecipesTest {
                 .as(err).isZero();
         assertThat(out).contains("recipe " + recipe, "epoch 1/2", "epoch 2/2", "test accuracy");
         if (recipe.startsWith("s0") || recipe.startsWith("s1") || recipe.startsWith("s2")) {
-            assertThat(out).contains("the seed trains on MNIST, this run uses the data given");
+            assertThat(out).containsAnyOf("data: MNIST from", "the seed trains on MNIST, which is not installed");
         }
         if (recipe.startsWith("s4")) assertThat(out).contains("precision    recall  f1-score   support");
         for (String f : new String[] {"history.csv", "curves.png", "best.safetensors", "metrics.json"}) assertThat(runDir.resolve(f)).exists();
@@ -44,6 +44,46 @@ class RecipesTest {
         int k = List.of(rows.get(0).split(",")).indexOf("train_loss");
         double first = Double.parseDouble(rows.get(1).split(",")[k]), second = Double.parseDouble(rows.get(2).split(",")[k]);
         assertThat(second).as("train loss falls").isLessThan(first);
+    }
+
+    @org.junit.jupiter.api.Test
+    void mnistRecipesTakeInstalledMnistAndOthersDoNot() throws IOException {
+        Path home = dir.resolve("home"), mnist = home.resolve(".torch4j/data/mnist");
+        Files.createDirectories(mnist);
+        java.util.Random r = new java.util.Random(3);
+        for (String[] f : new String[][] {{"train", "120"}, {"t10k", "40"}}) {
+            int n = Integer.parseInt(f[1]);
+            byte[] pixels = new byte[n * 28 * 28], labels = new byte[n];
+            r.nextBytes(pixels);
+            for (int i = 0; i < n; i++) labels[i] = (byte) (i % 10);
+            Files.write(mnist.resolve(f[0] + "-images-idx3-ubyte.gz"), gzip(idx(new int[] {n, 28, 28}, pixels, 3)));
+            Files.write(mnist.resolve(f[0] + "-labels-idx1-ubyte.gz"), gzip(idx(new int[] {n}, labels, 1)));
+        }
+        String userHome = System.getProperty("user.home");
+        System.setProperty("user.home", home.toString());
+        try {
+            assertThat(run("train", "--recipe", "s0-nn", "--epochs", "1", "--device", "cpu")).as(err).isZero();
+            assertThat(out).contains("data: MNIST from " + mnist + " (120 training, 40 test images)").doesNotContain("Fashion");
+            assertThat(run("train", "--recipe", "s3-lenet", "--epochs", "1", "--device", "cpu")).as(err).isZero();
+            assertThat(out).contains("data: embedded Fashion-MNIST sample");
+        } finally {
+            System.setProperty("user.home", userHome);
+        }
+    }
+
+    private static byte[] idx(int[] dims, byte[] data, int rank) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4 + 4 * rank + data.length);
+        b.put((byte) 0).put((byte) 0).put((byte) 8).put((byte) rank);
+        for (int d : dims) b.putInt(d);
+        return b.put(data).array();
+    }
+
+    private static byte[] gzip(byte[] raw) throws IOException {
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream z = new java.util.zip.GZIPOutputStream(o)) {
+            z.write(raw);
+        }
+        return o.toByteArray();
     }
 
     /** Parameter counts from ../shared/reference/seed_models.py (PyTorch 1.13.1), for every recipe's model. */
