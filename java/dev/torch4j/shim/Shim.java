@@ -45,8 +45,17 @@ public final class Shim {
     static String missingMessage() {
         return "The shim library (torch4j_shim) could not be loaded for platform "
                 + org.bytedeco.javacpp.Loader.getPlatform() + ": " + (loadError == null ? "unknown reason" : loadError)
-                + ". Build it with `mvn package` (needs CMake and a C++ compiler) or put torch4j's native jar"
-                + " for this platform on the class path.";
+                + ". Put the native jar for this platform on the class path: " + nativeArtifact()
+                + ", or build it with `mvn package` (needs CMake and a C++ compiler).";
+    }
+
+    /** The Maven coordinates (and file name) of the native jar for the running platform. */
+    static String nativeArtifact() {
+        Package pkg = Shim.class.getPackage();
+        // the jar's manifest has the version; run from a classes directory there is none to give
+        String version = pkg == null || pkg.getImplementationVersion() == null ? "<version>" : pkg.getImplementationVersion();
+        String platform = org.bytedeco.javacpp.Loader.getPlatform();
+        return "dev.torch4j:torch4j:" + version + ":native-" + platform + " (torch4j-native-" + platform + ".jar)";
     }
 
     /** The shim's version, or "unavailable". */
