@@ -77,11 +77,20 @@ public final class Main {
         out.println("native shim " + Shim.version());
         out.println("devices: cpu" + (Device.cudaAvailable() ? ", cuda x" + Device.cudaDeviceCount() : "")
                 + (Device.mpsAvailable() ? ", mps" : "") + " (auto: " + Device.auto() + ")");
+        String fallback = gpuFallback(Torch.libtorchBuild(), Device.cudaAvailable());
+        if (fallback != null) out.println(fallback);
         out.println("threads: " + Torch.threads() + " (libtorch intra-op), BLAS " + Torch.blasThreads());
         int tuning = Torch.allocatorTuning();
         out.println("allocator: " + (tuning == 1 ? "glibc tuned (mmap threshold 32 MiB, trim threshold 1 GiB)"
                 : tuning == 0 ? "default (not glibc)" : "default (tuning off or shim missing)"));
         return 0;
+    }
+
+    /** What to say when the CUDA build of libtorch loaded but found no GPU (the presets then run on the CPU). */
+    static String gpuFallback(String build, boolean cudaAvailable) {
+        if (!build.equals("gpu") || cudaAvailable) return null;
+        return "warning: the CUDA build of libtorch is loaded but no CUDA device is usable (no NVIDIA GPU, or its driver"
+                + " is missing or too old): everything runs on the CPU";
     }
 
     private static int models(Args a, PrintStream out) {

@@ -30,6 +30,14 @@ class MainTest {
         assertThat(out).contains("libtorch 2.10.0", "cpu build", "devices: cpu", "threads: ", "BLAS 1", "native shim 0.1.0");
     }
 
+    @Test void aCudaBuildWithoutAGpuIsReportedAsTheCpuFallbackItIs() {
+        assertThat(Main.gpuFallback("gpu", false)).contains("CUDA build of libtorch is loaded but no CUDA device", "runs on the CPU");
+        assertThat(Main.gpuFallback("gpu", true)).isNull();
+        assertThat(Main.gpuFallback("cpu", false)).isNull();
+        assertThat(run("version")).isZero();
+        assertThat(out).doesNotContain("warning:"); // the CPU build here, reported as such
+    }
+
     @Test void summaryPrintsTheSeedFigures() {
         assertThat(run("summary", "--model", "s2-gap", "--input", "1,1,28,28")).isZero();
         assertThat(out).contains("Total params: 56,394", "Total mult-adds (M): 2.79");
