@@ -7,19 +7,15 @@ import dev.torch4j.data.Subset;
 import dev.torch4j.nn.Module;
 import dev.torch4j.tensor.Device;
 import dev.torch4j.tensor.Torch;
-import dev.torch4j.train.Callback;
 import dev.torch4j.train.Checkpoint;
 import dev.torch4j.train.Evaluation;
 import dev.torch4j.train.History;
-import dev.torch4j.train.HistoryWriter;
 import dev.torch4j.train.Loss;
-import dev.torch4j.train.ProgressPrinter;
 import dev.torch4j.train.Trainer;
 
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -60,15 +56,7 @@ final class ImageTrainCommand {
         Trainer trainer = Trainer.of(model).optimizer(r.optimizer().get()).batchSize(batch).seed(seed).epochs(epochs).device(device);
         if (r.binary()) trainer.loss(Loss.bceWithLogits());
         Path dir = outDir == null ? null : Path.of(outDir);
-        List<Callback> callbacks = new ArrayList<>();
-        trainer.quiet();
-        callbacks.add(new ProgressPrinter(out, System.console() != null && out == System.out));
-        Checkpoint best = null;
-        if (dir != null) {
-            callbacks.add(HistoryWriter.csv(dir.resolve("history.csv")));
-            if (data.valid() != null) callbacks.add(best = Checkpoint.bestBy("val_loss", dir.resolve("best.safetensors")));
-        }
-        trainer.callbacks(callbacks.toArray(new Callback[0]));
+        Checkpoint best = TrainCommand.attachCallbacks(trainer, out, dir, data.valid() != null);
 
         long t0 = System.nanoTime();
         History history = trainer.fit(data.train(), data.valid());

@@ -106,15 +106,7 @@ final class TrainCommand {
             trainer.epochs(epochs);
         }
         Path dir = outDir == null ? null : Path.of(outDir);
-        List<Callback> callbacks = new ArrayList<>();
-        trainer.quiet(); // progress goes to this command's output stream instead
-        callbacks.add(new ProgressPrinter(out, System.console() != null && out == System.out));
-        Checkpoint best = null;
-        if (dir != null) {
-            callbacks.add(HistoryWriter.csv(dir.resolve("history.csv")));
-            if (valid != null) callbacks.add(best = Checkpoint.bestBy("val_loss", dir.resolve("best.safetensors")));
-        }
-        trainer.callbacks(callbacks.toArray(new Callback[0]));
+        Checkpoint best = attachCallbacks(trainer, out, dir, valid != null);
 
         long t0 = System.nanoTime();
         History history = trainer.fit(train, valid);
@@ -138,6 +130,23 @@ final class TrainCommand {
             writeOutputs(dir, model, best, history, seconds, trainer, metrics, out);
         }
         return 0;
+    }
+
+    /**
+     * Progress to {@code out}; with {@code dir}, history.csv and (when there is a validation set) the
+     * best-validation-loss checkpoint, which is returned (else null).
+     */
+    static Checkpoint attachCallbacks(Trainer trainer, PrintStream out, Path dir, boolean validated) {
+        List<Callback> callbacks = new ArrayList<>();
+        trainer.quiet(); // progress goes to this command's output stream instead
+        callbacks.add(new ProgressPrinter(out, System.console() != null && out == System.out));
+        Checkpoint best = null;
+        if (dir != null) {
+            callbacks.add(HistoryWriter.csv(dir.resolve("history.csv")));
+            if (validated) callbacks.add(best = Checkpoint.bestBy("val_loss", dir.resolve("best.safetensors")));
+        }
+        trainer.callbacks(callbacks.toArray(new Callback[0]));
+        return best;
     }
 
     /** history.csv is written by its callback; this adds curves.png, best.safetensors (unless a checkpoint wrote it) and metrics.json. */

@@ -12,10 +12,7 @@ import javax.imageio.ImageIO;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -26,13 +23,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The cats-vs-dogs recipes on generated two-class photo folders: they train, learn, and leave their files. */
 public class ImageRecipesTest {
     @TempDir Path dir;
+    private final CliRun cli = new CliRun();
     private String out, err;
 
     private int run(String... args) {
-        ByteArrayOutputStream o = new ByteArrayOutputStream(), e = new ByteArrayOutputStream();
-        int rc = Main.run(args, new PrintStream(o, true, StandardCharsets.UTF_8), new PrintStream(e, true, StandardCharsets.UTF_8));
-        out = o.toString(StandardCharsets.UTF_8);
-        err = e.toString(StandardCharsets.UTF_8);
+        int rc = cli.run(args);
+        out = cli.out;
+        err = cli.err;
         return rc;
     }
 

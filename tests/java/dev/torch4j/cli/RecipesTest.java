@@ -7,8 +7,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -18,13 +16,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Every MNIST-type recipe, briefly, on the embedded Fashion-MNIST sample; and every recipe model's summary. */
 class RecipesTest {
     @TempDir Path dir;
+    private final CliRun cli = new CliRun();
     private String out, err;
 
     private int run(String... args) {
-        ByteArrayOutputStream o = new ByteArrayOutputStream(), e = new ByteArrayOutputStream();
-        int rc = Main.run(args, new PrintStream(o, true, StandardCharsets.UTF_8), new PrintStream(e, true, StandardCharsets.UTF_8));
-        out = o.toString(StandardCharsets.UTF_8);
-        err = e.toString(StandardCharsets.UTF_8);
+        int rc = cli.run(args);
+        out = cli.out;
+        err = cli.err;
         return rc;
     }
 
