@@ -74,7 +74,7 @@ public final class Main {
         Torch.init();
         out.println("torch4j " + Torch.version());
         out.println("libtorch " + Torch.LIBTORCH_VERSION + " (JavaCPP presets, " + Torch.libtorchBuild() + " build, platform " + Loader.getPlatform() + ")");
-        out.println("native shim " + Shim.version());
+        out.println("native shim " + Shim.version() + (Shim.available() ? " (" + Shim.loadedFrom() + ")" : ""));
         out.println("devices: cpu" + (Device.cudaAvailable() ? ", cuda x" + Device.cudaDeviceCount() : "")
                 + (Device.mpsAvailable() ? ", mps" : "") + " (auto: " + Device.auto() + ")");
         String fallback = gpuFallback(Torch.libtorchBuild(), Device.cudaAvailable());

@@ -3,6 +3,9 @@ package dev.torch4j.shim;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.Pointer;
 
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.logging.Logger;
 
 /**
@@ -23,8 +26,15 @@ public final class Shim {
             synchronized (Shim.class) {
                 if (loaded == null) {
                     try {
+                        String userPath = userPath();
+                        if (userPath != null) addToSearchPath(userPath);
                         Class.forName(NativeShim.class.getName(), true, Shim.class.getClassLoader());
                         loaded = true;
+                        if (userPath != null && !loadedFrom().startsWith(Path.of(userPath).toAbsolutePath().normalize().toString())) {
+                            LOG.warning(PATH_PROPERTY + " is " + userPath + " but the shim was loaded from the class path ("
+                                    + loadedFrom() + "), which is searched first: to use yours, take the jar that carries it"
+                                    + " (torch4j-native-" + NativePlatform.current() + ".jar or a jar with the shim inside) off the class path");
+                        }
                     } catch (Throwable e) {
                         loadError = e;
                         loaded = false;
@@ -37,24 +47,74 @@ public final class Shim {
         return l;
     }
 
+    /**
+     * Where to look for the shim when the class path has no native jar for this platform: a directory holding
+     * {@code libtorch4j_shim} and its JNI glue {@code libjniNativeShim} (as {@code mvn package} leaves them in
+     * {@code target/classes/dev/torch4j/shim/<platform>/}). System property {@value}, or environment variable
+     * {@code TORCH4J_SHIM_PATH}.
+     */
+    public static final String PATH_PROPERTY = "torch4j.shim.path";
+
+    static String userPath() {
+        String p = System.getProperty(PATH_PROPERTY);
+        if (p == null || p.isBlank()) p = System.getenv("TORCH4J_SHIM_PATH");
+        return p == null || p.isBlank() ? null : p;
+    }
+
+    /** Checks that {@code dir} holds both libraries and hands it to JavaCPP's library search. */
+    private static void addToSearchPath(String dir) {
+        Path d = Path.of(dir);
+        if (!Files.isDirectory(d)) throw new UnsatisfiedLinkError(PATH_PROPERTY + "=" + dir + " is not a directory");
+        for (String lib : new String[] {"torch4j_shim", "jniNativeShim"}) {
+            String file = System.mapLibraryName(lib);
+            if (!Files.isRegularFile(d.resolve(file))) {
+                throw new UnsatisfiedLinkError(PATH_PROPERTY + "=" + dir + " has no " + file
+                        + " (it needs both " + System.mapLibraryName("torch4j_shim") + " and " + System.mapLibraryName("jniNativeShim") + ")");
+            }
+        }
+        String key = "org.bytedeco.javacpp.platform.preloadpath", old = System.getProperty(key);
+        System.setProperty(key, d.toAbsolutePath().normalize() + (old == null || old.isEmpty() ? "" : File.pathSeparator + old));
+    }
+
+    /** The file the shim's library was loaded from, or "" when it is not loaded. */
+    public static String loadedFrom() {
+        if (!available()) return "";
+        for (var e : org.bytedeco.javacpp.Loader.getLoadedLibraries().entrySet()) {
+            if (e.getKey().contains("torch4j_shim")) return e.getValue();
+        }
+        return "";
+    }
+
     /** Throws an {@link IllegalStateException} naming {@code feature} when the shim is not available. */
     public static void require(String feature) {
         if (!available()) throw new IllegalStateException(feature + " needs the torch4j native shim. " + missingMessage(), loadError);
     }
 
     static String missingMessage() {
-        return "The shim library (torch4j_shim) could not be loaded for platform "
-                + org.bytedeco.javacpp.Loader.getPlatform() + ": " + (loadError == null ? "unknown reason" : loadError)
-                + ". Put the native jar for this platform on the class path: " + nativeArtifact()
-                + ", or build it with `mvn package` (needs CMake and a C++ compiler).";
+        return missingMessage(NativePlatform.current(), loadError, userPath());
+    }
+
+    static String missingMessage(String platform, Throwable error, String userPath) {
+        String reason = error == null ? "unknown reason" : error.toString();
+        if (userPath != null && !reason.contains(PATH_PROPERTY)) reason += " (" + PATH_PROPERTY + "=" + userPath + ")";
+        String fix = NativePlatform.supported(platform)
+                ? "Put the native jar for this platform on the class path: " + nativeArtifact(platform)
+                        + ", or set -D" + PATH_PROPERTY + " to a directory holding the libraries that `mvn package` builds"
+                        + " (target/classes/dev/torch4j/shim/" + platform + ")."
+                : "torch4j publishes native jars for " + String.join(", ", NativePlatform.SUPPORTED) + " only; on " + platform
+                        + " build the shim from source with `mvn package` (needs CMake and a C++ compiler) and set -D" + PATH_PROPERTY + ".";
+        return "The shim library (torch4j_shim) could not be loaded for platform " + platform + ": " + reason + ". " + fix;
     }
 
     /** The Maven coordinates (and file name) of the native jar for the running platform. */
     static String nativeArtifact() {
+        return nativeArtifact(NativePlatform.current());
+    }
+
+    static String nativeArtifact(String platform) {
         Package pkg = Shim.class.getPackage();
         // the jar's manifest has the version; run from a classes directory there is none to give
         String version = pkg == null || pkg.getImplementationVersion() == null ? "<version>" : pkg.getImplementationVersion();
-        String platform = org.bytedeco.javacpp.Loader.getPlatform();
         return "dev.torch4j:torch4j:" + version + ":native-" + platform + " (torch4j-native-" + platform + ".jar)";
     }
 

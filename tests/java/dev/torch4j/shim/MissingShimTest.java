@@ -25,12 +25,18 @@ class MissingShimTest {
     @TempDir Path dir;
 
     private String run(String... args) throws IOException, InterruptedException {
+        return runWith(List.of(), args);
+    }
+
+    private String runWith(List<String> jvmOptions, String... args) throws IOException, InterruptedException {
         Path classes = Path.of("target/classes").toAbsolutePath(), copy = dir.resolve("classes");
         if (!Files.exists(copy)) copyWithoutNativeLibrary(classes, copy);
         String cp = Stream.concat(Stream.of(copy.toString()), Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
                 .filter(e -> !Path.of(e).toAbsolutePath().equals(classes) && !e.contains("test-classes"))).collect(Collectors.joining(File.pathSeparator));
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dorg.bytedeco.javacpp.cachedir=" + dir.resolve("javacpp-cache"), "-cp", cp, "dev.torch4j.cli.Main"));
+                "-Dorg.bytedeco.javacpp.cachedir=" + dir.resolve("javacpp-cache")));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", cp, "dev.torch4j.cli.Main"));
         command.addAll(List.of(args));
         Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
         assertThat(p.waitFor(3, TimeUnit.MINUTES)).isTrue();
@@ -67,5 +73,21 @@ class MissingShimTest {
         }
         String out = run("train", "--recipe", "s2-cat", "--data", dir.resolve("photos").toString());
         assertThat(out).startsWith("1\n").contains("needs the torch4j native shim", "could not be loaded for platform");
+    }
+
+    @Test void aUserSetDirectoryProvidesTheShim() throws Exception {
+        Path built = Path.of("target/classes/dev/torch4j/shim", NativePlatform.current()).toAbsolutePath();
+        String out = runWith(List.of("-D" + Shim.PATH_PROPERTY + "=" + built), "version");
+        assertThat(out).startsWith("0\n").contains("native shim 0.1.0 (" + built.resolve(System.mapLibraryName("torch4j_shim")))
+                .doesNotContain("could not be loaded", "WARNING");
+    }
+
+    @Test void aUserSetDirectoryWithoutTheLibrariesIsNamed() throws Exception {
+        Path empty = Files.createDirectories(dir.resolve("empty"));
+        String out = runWith(List.of("-D" + Shim.PATH_PROPERTY + "=" + empty), "version");
+        assertThat(out).startsWith("0\n").contains("native shim unavailable",
+                Shim.PATH_PROPERTY + "=" + empty + " has no " + System.mapLibraryName("torch4j_shim"));
+        out = runWith(List.of("-D" + Shim.PATH_PROPERTY + "=" + dir.resolve("missing")), "version");
+        assertThat(out).contains(Shim.PATH_PROPERTY + "=" + dir.resolve("missing") + " is not a directory");
     }
 }
