@@ -7,6 +7,7 @@ import dev.torch4j.shim.Shim;
 import dev.torch4j.tensor.Device;
 import dev.torch4j.tensor.Torch;
 import dev.torch4j.vision.SeedModels;
+import dev.torch4j.vision.Zoo;
 import org.bytedeco.javacpp.Loader;
 
 import java.io.PrintStream;
@@ -99,8 +100,23 @@ public final class Main {
             return 0;
         }
         a.rejectUnknown();
-        for (SeedModels.Entry e : SeedModels.all()) out.printf(Locale.ROOT, "%-12s %s%n", e.name(), e.description());
+        for (SeedModels.Entry e : SeedModels.all()) out.printf(Locale.ROOT, "%-16s %s%n", e.name(), e.description());
+        for (String n : Zoo.names()) out.printf(Locale.ROOT, "%-16s %s%n", n, modelEntry(n).description());
         return 0;
+    }
+
+    /** A seed model or a zoo model (ImageNet head, 224 px input) by name; the error lists both. */
+    static SeedModels.Entry modelEntry(String name) {
+        if (Zoo.has(name)) {
+            String what = name.endsWith("-features") ? "torchvision " + name.replace("-features", "") + "'s convolutional part (.features)"
+                    : "torchvision " + name + ", ImageNet head (1000 classes)";
+            return new SeedModels.Entry(name, () -> Zoo.create(name, Zoo.IMAGENET_CLASSES), new long[] {1, 3, 224, 224}, what);
+        }
+        try {
+            return SeedModels.get(name);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage() + "; zoo: " + String.join(", ", Zoo.names()));
+        }
     }
 
     private static int summary(Args a, PrintStream out) {
@@ -108,7 +124,7 @@ public final class Main {
             out.println("usage: summary --model NAME [--input N,C,H,W]\nPrints a torchinfo-style table. Models: see 'models'.");
             return 0;
         }
-        SeedModels.Entry e = SeedModels.get(a.require("model"));
+        SeedModels.Entry e = modelEntry(a.require("model"));
         long[] input = a.getShape("input", e.inputShape());
         a.rejectUnknown();
         try (Module m = e.create()) {
@@ -123,7 +139,7 @@ public final class Main {
                     + "Median time of one training step (forward, cross-entropy, backward, SGD step) on synthetic data, CPU.");
             return 0;
         }
-        SeedModels.Entry e = SeedModels.get(a.require("model"));
+        SeedModels.Entry e = modelEntry(a.require("model"));
         int batch = a.getInt("batch", 100), steps = a.getInt("steps", 300), threads = a.getInt("threads", 2);
         int warmup = a.getInt("warmup", 20);
         a.rejectUnknown();

@@ -57,12 +57,22 @@ public final class BatchNorm2d extends Module {
         return bias;
     }
 
+    /**
+     * True when its weight and bias are frozen. A frozen batch norm runs as in evaluation even when its model
+     * trains: running statistics are part of what was frozen (Keras does the same; PyTorch would keep updating
+     * them, which quietly changes a "frozen" backbone).
+     */
+    public boolean isFrozen() {
+        return weight != null && !weight.requiresGrad() && (bias == null || !bias.requiresGrad());
+    }
+
     @Override public Tensor forward(Tensor x) {
         if (x.dim() != 4) throw new IllegalArgumentException("expected a 4-d input [N, " + features + ", H, W], got " + F.shape(x));
         if (x.size(1) != features) throw new IllegalArgumentException("expected " + features + " channels, got " + x.size(1) + " (input " + F.shape(x) + ")");
-        boolean useBatchStats = isTraining() || runningMean == null;
+        boolean training = isTraining() && !isFrozen();
+        boolean useBatchStats = training || runningMean == null;
         double m = momentum == null ? 0.0 : momentum;
-        if (isTraining() && batchesTracked != null) {
+        if (training && batchesTracked != null) {
             try (Torch.NoGrad g = Torch.noGrad()) {
                 batchesTracked.handle().add_(new org.bytedeco.pytorch.Scalar(1L));
             }

@@ -3,8 +3,8 @@ package dev.torch4j.nn;
 import dev.torch4j.tensor.Tensor;
 import dev.torch4j.tensor.Torch;
 
-/** PyTorch's default initialisations, drawing from the generator in the same order as PyTorch does. */
-final class Init {
+/** PyTorch's initialisations ({@code torch.nn.init}), drawing from the generator in the same order as PyTorch does. */
+public final class Init {
     private Init() {}
 
     /** kaiming_uniform_(w, a=sqrt(5)), PyTorch's default for Linear and Conv weights; same arithmetic as Python's. */
@@ -25,6 +25,25 @@ final class Init {
     static void uniform(Tensor t, double from, double to) {
         try (Torch.NoGrad g = Torch.noGrad()) {
             t.handle().uniform_(from, to, new org.bytedeco.pytorch.GeneratorOptional());
+        }
+    }
+
+    /** kaiming_normal_(w, mode="fan_out", nonlinearity="relu"): N(0, 2 / fan_out), torchvision's conv init. */
+    public static void kaimingNormalFanOut(Tensor w) {
+        long fanOut = w.size(0);
+        for (int d = 2; d < w.dim(); d++) fanOut *= w.size(d);
+        normal(w, 0, Math.sqrt(2.0) / Math.sqrt(fanOut));
+    }
+
+    public static void normal(Tensor t, double mean, double std) {
+        try (Torch.NoGrad g = Torch.noGrad()) {
+            t.handle().normal_(mean, std, new org.bytedeco.pytorch.GeneratorOptional());
+        }
+    }
+
+    public static void constant(Tensor t, double value) {
+        try (Torch.NoGrad g = Torch.noGrad()) {
+            t.handle().fill_(new org.bytedeco.pytorch.Scalar(value));
         }
     }
 }

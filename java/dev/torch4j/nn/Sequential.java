@@ -52,6 +52,21 @@ public final class Sequential extends Module {
         return s;
     }
 
+    /**
+     * Makes the children from position {@code from} on trainable, the ones before it frozen: seed 002's partial
+     * fine-tuning ({@code vgg.features().unfreezeFrom(10)}, PyTorch's {@code list(seq.children())[10:]}). Returns this.
+     */
+    public Sequential unfreezeFrom(int from) {
+        int n = size();
+        if (from < 0 || from > n) throw new IndexOutOfBoundsException("unfreezeFrom(" + from + ") out of range for Sequential of " + n);
+        List<Module> c = children();
+        for (int i = 0; i < n; i++) {
+            if (i < from) c.get(i).freeze();
+            else c.get(i).unfreeze();
+        }
+        return this;
+    }
+
     /** Positions from {@code from} to the end (e.g. VGG16 features from 10). */
     public Sequential slice(int from) {
         return slice(from, size());

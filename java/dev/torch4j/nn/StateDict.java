@@ -30,9 +30,13 @@ public final class StateDict extends LinkedHashMap<String, Tensor> {
         SafeTensors.write(this, file);
     }
 
-    /** Reads a {@code .safetensors} file. */
+    /**
+     * Reads a state dict from a {@code .safetensors} file or a PyTorch {@code .pth}/{@code .pt} file written by
+     * {@code torch.save} (zip or legacy format; recognised by content, not by name). A training checkpoint whose
+     * tensors sit under "state_dict", "model_state_dict" or "model" is read from there.
+     */
     public static StateDict load(Path file) {
-        return SafeTensors.read(file);
+        return PthFiles.looksLikePth(file) ? PthFiles.read(file) : SafeTensors.read(file);
     }
 
     /** Writes a libtorch archive (torch::save format), atomically. */

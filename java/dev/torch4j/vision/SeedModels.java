@@ -40,6 +40,13 @@ public final class SeedModels {
         add("s2-gap", SeedModels::s2Gap, new long[] {1, 1, 28, 28}, "seed 002: 3 conv + global average pooling + Linear(64,10), 56,394 params");
         add("s2-cat", () -> new CatClassifier(false), new long[] {1, 3, 150, 150}, "seed 002: cat classifier, 4 conv + GAP + 2 FC, 307,393 params");
         add("s2-cat-aug", () -> new CatClassifier(true), new long[] {1, 3, 150, 150}, "seed 002: cat classifier with dropout (augmented recipe)");
+        add("s0-resnet18", SeedModels::s0ResNet18, new long[] {1, 3, 128, 128}, "seed 000: ResNet18, all frozen, fc -> Sequential(Linear(512, 2))");
+        add("s2-vgg-fe", () -> VggTransfer.featureExtraction(Vgg.features(Vgg.VGG16, false), 150), new long[] {1, 3, 150, 150},
+                "seed 002: frozen VGG16 features + Linear(8192,256)-ReLU-Dropout-Linear(256,1), fast feature extraction");
+        add("s2-vgg-fe-aug", () -> VggTransfer.frozenBase(Vgg.features(Vgg.VGG16, false), 150), new long[] {1, 3, 150, 150},
+                "seed 002: frozen VGG16 features + Linear(8192,256)-ReLU-Linear(256,1), end to end with augmentation");
+        add("s2-vgg-ft", () -> VggTransfer.fineTuned(Vgg.features(Vgg.VGG16, false), 150, 10), new long[] {1, 3, 150, 150},
+                "seed 002: as s2-vgg-fe-aug with VGG16 features unfrozen from index 10");
         add("s3-lenet", LeNet::new, new long[] {1, 1, 28, 28}, "seed 003: LeNet for Fashion-MNIST");
         add("s4-sgd", SameConvNet::new, new long[] {1, 1, 28, 28}, "seed 004: 3 'same' conv + Linear(6272,10), SGD recipe");
         add("s4-adam", SameConvNet::new, new long[] {1, 1, 28, 28}, "seed 004: same model, Adam recipe");
@@ -60,6 +67,14 @@ public final class SeedModels {
         Entry e = MODELS.get(name);
         if (e == null) throw new IllegalArgumentException("unknown model '" + name + "'; known: " + String.join(", ", MODELS.keySet()));
         return e;
+    }
+
+    /** Seed 000's transfer model: torchvision's ResNet18, every parameter frozen, a new two-class head. */
+    public static ResNet s0ResNet18() {
+        ResNet m = ResNet.resnet18(Zoo.IMAGENET_CLASSES);
+        m.freeze();
+        m.replace("fc", Sequential.of(Linear.of(m.headFeatures(), 2)));
+        return m;
     }
 
     /** Seed 000's conv(ni, nf): Conv2d(k3, s2, p1) -> ReLU (unless last) -> BatchNorm2d. */

@@ -1,0 +1,271 @@
+package dev.torch4j.nn;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Reads the subset of Python's pickle format that {@code torch.save} uses for state dicts: dicts, lists,
+ * tuples, strings, numbers, booleans, None, and a fixed set of named callables (an ordered dict, tensor
+ * rebuilding, storage types). Anything else is refused, so a hostile file cannot make it run or build
+ * arbitrary things; every length is checked against the bytes actually present before anything is allocated.
+ */
+final class Unpickler {
+    /** A Python global ({@code module.name}) that the caller allowed. */
+    record Global(String module, String name) {
+        @Override public String toString() {
+            return module + "." + name;
+        }
+    }
+
+    /** A callable applied with its arguments by REDUCE; {@code build} receives BUILD's state (null: refuse). */
+    interface Callable {
+        Object call(List<Object> args);
+    }
+
+    private static final Object MARK = new Object();
+    private static final int MAX_MEMO = 10_000_000, MAX_STACK = 1_000_000;
+
+    private final ByteBuffer in;
+    private final String source;
+    private final Function<Global, Object> globals;
+    private final Function<List<Object>, Object> persistentLoad;
+    private final List<Object> stack = new ArrayList<>();
+    private final Map<Long, Object> memo = new LinkedHashMap<>();
+
+    /**
+     * @param globals        resolves an allowed global to a {@link Callable} or a marker object; null refuses it
+     * @param persistentLoad turns a persistent id (torch's storage tuple) into an object
+     */
+    Unpickler(ByteBuffer in, String source, Function<Global, Object> globals, Function<List<Object>, Object> persistentLoad) {
+        this.in = in.order(ByteOrder.LITTLE_ENDIAN);
+        this.source = source;
+        this.globals = globals;
+        this.persistentLoad = persistentLoad;
+    }
+
+    /** Reads one pickle (up to its STOP) and returns its value; the buffer is left just after it. */
+    Object load() {
+        try {
+            return run();
+        } catch (java.nio.BufferUnderflowException e) {
+            throw bad(in.position(), "file ends inside the pickle (truncated?)");
+        }
+    }
+
+    private Object run() {
+        while (true) {
+            int at = in.position();
+            int op = u8();
+            switch (op) {
+                case 0x80: u8(); break; // PROTO n
+                case 0x95: bytes(8); break; // FRAME: framing only
+                case '.': return finish(at);
+                case '(': push(MARK); break;
+                case ')': push(List.of()); break;
+                case ']': push(new ArrayList<>()); break;
+                case '}': push(new LinkedHashMap<>()); break;
+                case 't': push(List.copyOf(popToMark())); break;
+                case 0x85: push(tupleOf(1)); break;
+                case 0x86: push(tupleOf(2)); break;
+                case 0x87: push(tupleOf(3)); break;
+                case 'N': push(None.NONE); break;
+                case 0x88: push(Boolean.TRUE); break;
+                case 0x89: push(Boolean.FALSE); break;
+                case 'K': push((long) u8()); break;
+                case 'M': push((long) (in.getShort() & 0xffff)); break;
+                case 'J': push((long) in.getInt()); break;
+                case 0x8a: push(long1(u8(), at)); break;
+                case 'G': push(in.order(ByteOrder.BIG_ENDIAN).getDouble()); in.order(ByteOrder.LITTLE_ENDIAN); break;
+                case 'X': push(utf8(length(in.getInt() & 0xffffffffL, at))); break;
+                case 0x8c: push(utf8(u8())); break;
+                case 'c': push(global(at)); break;
+                case 'q': memoPut(u8(), at); break;
+                case 'r': memoPut(in.getInt() & 0xffffffffL, at); break;
+                case 0x94: memoPut(memo.size(), at); break;
+                case 'h': push(memoGet(u8(), at)); break;
+                case 'j': push(memoGet(in.getInt() & 0xffffffffL, at)); break;
+                case 'Q': push(persistent(pop(), at)); break;
+                case 'R': reduce(at); break;
+                case 'b': build(at); break;
+                case 's': { Object v = pop(), k = pop(); setItems(List.of(k, v), at); break; }
+                case 'u': setItems(popToMark(), at); break;
+                case 'a': append(List.of(pop()), at); break;
+                case 'e': append(popToMark(), at); break;
+                default:
+                    throw bad(at, String.format("opcode 0x%02x ('%s') is outside the state-dict subset torch4j reads", op,
+                            op >= 32 && op < 127 ? String.valueOf((char) op) : "?"));
+            }
+            if (stack.size() > MAX_STACK) throw bad(at, "more than " + MAX_STACK + " values on the stack");
+        }
+    }
+
+    /** Python's None. */
+    enum None { NONE }
+
+    private Object finish(int at) {
+        if (stack.size() != 1) throw bad(at, "STOP with " + stack.size() + " values on the stack, expected 1");
+        return stack.remove(0);
+    }
+
+    private int u8() {
+        return in.get() & 0xff;
+    }
+
+    private byte[] bytes(int n) {
+        if (n > in.remaining()) throw bad(in.position(), "needs " + n + " bytes, " + in.remaining() + " left");
+        byte[] b = new byte[n];
+        in.get(b);
+        return b;
+    }
+
+    private int length(long n, int at) {
+        if (n > in.remaining()) throw bad(at, "a string of " + n + " bytes, only " + in.remaining() + " left");
+        return (int) n;
+    }
+
+    private String utf8(int n) {
+        return new String(bytes(n), StandardCharsets.UTF_8);
+    }
+
+    /** Little-endian two's complement; a Long when it fits (all a state dict has), else a BigInteger. */
+    private Object long1(int n, int at) {
+        byte[] b = bytes(n);
+        if (n > 8) {
+            byte[] big = new byte[n];
+            for (int i = 0; i < n; i++) big[i] = b[n - 1 - i];
+            return new java.math.BigInteger(big);
+        }
+        long v = 0;
+        for (int i = n - 1; i >= 0; i--) v = (v << 8) | (b[i] & 0xff);
+        if (n > 0 && n < 8 && (b[n - 1] & 0x80) != 0) v -= 1L << (8 * n); // two's complement sign
+        return v;
+    }
+
+    private Object global(int at) {
+        Global g = new Global(line(at), line(at));
+        Object resolved = globals.apply(g);
+        if (resolved == null) {
+            throw bad(at, "refers to " + g + ", which is not part of a state dict (torch4j reads tensors in dicts, nothing"
+                    + " else, and never runs code from a file)");
+        }
+        return resolved;
+    }
+
+    private String line(int at) {
+        StringBuilder sb = new StringBuilder();
+        while (true) {
+            if (!in.hasRemaining() || sb.length() > 200) throw bad(at, "a GLOBAL name that does not end");
+            char c = (char) u8();
+            if (c == '\n') return sb.toString();
+            sb.append(c);
+        }
+    }
+
+    private void memoPut(long key, int at) {
+        if (stack.isEmpty()) throw bad(at, "memo store with an empty stack");
+        if (memo.size() >= MAX_MEMO) throw bad(at, "more than " + MAX_MEMO + " memo entries");
+        memo.put(key, stack.get(stack.size() - 1));
+    }
+
+    private Object memoGet(long key, int at) {
+        Object v = memo.get(key);
+        if (v == null) throw bad(at, "memo entry " + key + " read before it was written");
+        return v;
+    }
+
+    private Object persistent(Object pid, int at) {
+        if (!(pid instanceof List)) throw bad(at, "a persistent id that is not a tuple: " + describe(pid));
+        @SuppressWarnings("unchecked") List<Object> id = (List<Object>) pid;
+        return persistentLoad.apply(id);
+    }
+
+    private void reduce(int at) {
+        Object args = pop(), f = pop();
+        if (!(f instanceof Callable)) throw bad(at, "calls " + describe(f) + ", which is not callable here");
+        if (!(args instanceof List)) throw bad(at, "call arguments are not a tuple: " + describe(args));
+        @SuppressWarnings("unchecked") List<Object> a = (List<Object>) args;
+        try {
+            push(((Callable) f).call(a));
+        } catch (StateDictException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw bad(at, "bad arguments " + describe(a) + " for " + f + ": " + e.getMessage());
+        }
+    }
+
+    private void build(int at) {
+        Object state = pop();
+        Object target = peek(at);
+        // torch's OrderedDict carries _metadata (per-module versions) as its __dict__: nothing to restore for us
+        if (target instanceof Map && state instanceof Map) return;
+        throw bad(at, "sets state " + describe(state) + " on " + describe(target) + ", which a state dict never does");
+    }
+
+    @SuppressWarnings("unchecked")
+    private void setItems(List<Object> keysAndValues, int at) {
+        if (keysAndValues.size() % 2 != 0) throw bad(at, "sets " + keysAndValues.size() + " items, not key/value pairs");
+        Object target = peek(at);
+        if (!(target instanceof Map)) throw bad(at, "sets items on " + describe(target) + ", not a dict");
+        for (int i = 0; i < keysAndValues.size(); i += 2) {
+            ((Map<Object, Object>) target).put(key(keysAndValues.get(i), at), keysAndValues.get(i + 1));
+        }
+    }
+
+    private Object key(Object k, int at) {
+        if (k instanceof String || k instanceof Long) return k;
+        throw bad(at, "a dict key that is neither a string nor an integer: " + describe(k));
+    }
+
+    @SuppressWarnings("unchecked")
+    private void append(List<Object> values, int at) {
+        Object target = peek(at);
+        if (!(target instanceof ArrayList)) throw bad(at, "appends to " + describe(target) + ", not a list");
+        ((List<Object>) target).addAll(values);
+    }
+
+    private void push(Object o) {
+        stack.add(o);
+    }
+
+    private Object pop() {
+        if (stack.isEmpty()) throw bad(in.position() - 1, "reads from an empty stack");
+        Object o = stack.remove(stack.size() - 1);
+        if (o == MARK) throw bad(in.position() - 1, "reads a MARK as a value");
+        return o;
+    }
+
+    private Object peek(int at) {
+        if (stack.isEmpty() || stack.get(stack.size() - 1) == MARK) throw bad(at, "has no object to update");
+        return stack.get(stack.size() - 1);
+    }
+
+    private List<Object> tupleOf(int n) {
+        Object[] items = new Object[n];
+        for (int i = n - 1; i >= 0; i--) items[i] = pop();
+        return List.of(items);
+    }
+
+    private List<Object> popToMark() {
+        int m = stack.lastIndexOf(MARK);
+        if (m < 0) throw bad(in.position() - 1, "no MARK to collect items from");
+        List<Object> items = new ArrayList<>(stack.subList(m + 1, stack.size()));
+        stack.subList(m, stack.size()).clear();
+        return items;
+    }
+
+    static String describe(Object o) {
+        if (o == null) return "nothing";
+        String s = o instanceof String ? "'" + o + "'" : String.valueOf(o);
+        return s.length() > 80 ? s.substring(0, 77) + "..." : s;
+    }
+
+    private StateDictException bad(int at, String reason) {
+        return new StateDictException("cannot read " + source + ": pickle byte " + at + " " + reason);
+    }
+}
