@@ -5,29 +5,21 @@ import dev.torch4j.tensor.Tensor;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.logging.Logger;
 
 /**
  * An MNIST-format data set (MNIST, Fashion-MNIST): training and test sets, images float32 [N, 1, 28, 28] in
  * [0, 1], labels int64 [N]. Use {@link Mnist#load()} or {@link FashionMnist#load()}.
  */
 public final class MnistData {
-    private static final Logger LOG = Logger.getLogger(MnistData.class.getName());
     static final String[] FILES = {"train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"};
 
     /** What identifies a data set in this format: its directory name, download mirrors and the md5 of each .gz file. */
@@ -158,34 +150,18 @@ public final class MnistData {
     /** Fetches each .gz from the first mirror that serves it, checks its md5, then moves it into place. */
     static void download(Spec spec, Path dir) throws IOException {
         Files.createDirectories(dir);
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).followRedirects(HttpClient.Redirect.NORMAL).build();
         for (String f : FILES) {
             String file = f + ".gz";
             Path target = dir.resolve(file);
             if (Files.isRegularFile(target)) continue;
             IOException last = null;
             for (String mirror : spec.mirrors()) {
-                Path tmp = Files.createTempFile(dir, "." + file, ".part");
                 try {
-                    LOG.info("downloading " + mirror + file);
-                    HttpResponse<InputStream> r = http.send(HttpRequest.newBuilder(URI.create(mirror + file)).timeout(Duration.ofMinutes(5)).build(),
-                            HttpResponse.BodyHandlers.ofInputStream());
-                    if (r.statusCode() != 200) throw new IOException(mirror + file + " answered HTTP " + r.statusCode());
-                    try (InputStream in = r.body()) {
-                        Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
-                    }
-                    String md5 = md5(tmp), want = spec.md5().get(file);
-                    if (!md5.equals(want)) throw new IOException(mirror + file + " has md5 " + md5 + ", expected " + want + " (damaged or changed; not used)");
-                    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+                    Download.fetch(mirror + file, target, "MD5", spec.md5().get(file));
                     last = null;
                     break;
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IOException("download interrupted", e);
                 } catch (IOException e) {
-                    last = e instanceof java.net.ConnectException || e.getMessage() == null ? new IOException(mirror + file + ": " + e, e) : e;
-                } finally {
-                    Files.deleteIfExists(tmp);
+                    last = e;
                 }
             }
             if (last != null) throw last;

@@ -76,7 +76,7 @@ final class PthFiles {
             }
             return head[0] == 'P' && head[1] == 'K' ? readZip(file) : readLegacy(file);
         } catch (IOException e) {
-            throw new StateDictException("cannot read " + file + ": " + e.getMessage(), e);
+            throw new StateDictException("cannot read " + file + ": " + (e.getMessage() == null ? e.toString() : e.getMessage()), e);
         }
     }
 
@@ -167,9 +167,7 @@ final class PthFiles {
                 long numel = n.getLong(0), bytes = numel * elementSize(s.dtype());
                 if (numel != s.numel()) throw bad(file, "storage " + k + " has " + numel + " elements, the pickle says " + s.numel());
                 if (bytes > size - pos - 8) throw bad(file, "storage " + k + " needs " + bytes + " bytes, " + (size - pos - 8) + " left (truncated?)");
-                try (InputStream in = java.nio.channels.Channels.newInputStream(ch.position(pos + 8))) {
-                    data.put(s.key(), fill(file, Tensor.zeros(s.dtype(), numel), in, bytes));
-                }
+                data.put(s.key(), fill(file, Tensor.zeros(s.dtype(), numel), ch, pos + 8, bytes));
                 pos += 8 + bytes;
             }
             return toStateDict(file, resolveLegacy(file, root, data));
@@ -305,6 +303,21 @@ final class PthFiles {
             if (n < 0) throw bad(file, "ends after " + done + " of " + bytes + " storage bytes (truncated?)");
             dst.position(done).put(chunk, 0, n);
             done += n;
+        }
+        return t;
+    }
+
+    /** Reads {@code bytes} at {@code position} of the channel into the tensor's memory, in chunks. */
+    private static Tensor fill(Path file, Tensor t, FileChannel ch, long position, long bytes) throws IOException {
+        BytePointer dst = new BytePointer(t.handle().data_ptr()).capacity(bytes);
+        long done = 0;
+        while (done < bytes) {
+            long len = Math.min(bytes - done, 64L << 20);
+            ByteBuffer view = dst.position(done).limit(done + len).asByteBuffer();
+            while (view.hasRemaining()) {
+                if (ch.read(view, position + done + view.position()) < 0) throw bad(file, "ends inside a storage (truncated?)");
+            }
+            done += len;
         }
         return t;
     }

@@ -89,18 +89,29 @@ class RecipesTest {
     @CsvSource({
         "s0-cnn, 1,1,28,28, 0", "s0-nn, 1,1,28,28, 0", "s0-catdog, 1,3,128,128, 0", "s1-a, 1,1,28,28, 0", "s1-b, 1,1,28,28, 0",
         "s1-c, 1,1,28,28, 0", "s2-flat, 1,1,28,28, 93322", "s2-gap, 1,1,28,28, 56394", "s2-cat, 1,3,150,150, 307393",
-        "s2-cat-aug, 1,3,150,150, 307393", "s3-lenet, 1,1,28,28, 0", "s4-sgd, 1,1,28,28, 0", "s4-adam, 1,1,28,28, 0"})
+        "s2-cat-aug, 1,3,150,150, 307393", "s3-lenet, 1,1,28,28, 0", "s4-sgd, 1,1,28,28, 0", "s4-adam, 1,1,28,28, 0",
+        "s0-resnet18, 1,3,128,128, 0", "s2-vgg-fe, 1,3,150,150, 16812353", "s2-vgg-fe-aug, 1,3,150,150, 16812353",
+        "s2-vgg-ft, 1,3,150,150, 16812353"})
     void everyRecipeModelHasASummary(String model, int n, int c, int h, int w, long seedPrinted) {
         assertThat(run("summary", "--model", model, "--input", n + "," + c + "," + h + "," + w)).as(err).isZero();
         long total = Long.parseLong(out.replaceAll("(?s).*Total params: ([0-9,]+).*", "$1").replace(",", ""));
         assertThat(total).isEqualTo(PYTORCH_PARAMS.get(model));
         if (seedPrinted > 0) assertThat(total).isEqualTo(seedPrinted);
+        if (PYTORCH_TRAINABLE.containsKey(model)) {
+            long trainable = Long.parseLong(out.replaceAll("(?s).*Trainable params: ([0-9,]+).*", "$1").replace(",", ""));
+            assertThat(trainable).isEqualTo(PYTORCH_TRAINABLE.get(model));
+        }
     }
+
+    /** Trainable counts of the transfer models (seed_models.py; seed 002 prints the VGG ones). */
+    static final java.util.Map<String, Long> PYTORCH_TRAINABLE = java.util.Map.of(
+            "s0-resnet18", 1026L, "s2-vgg-fe", 2097665L, "s2-vgg-fe-aug", 2097665L, "s2-vgg-ft", 16552193L);
 
     static final java.util.Map<String, Long> PYTORCH_PARAMS = java.util.Map.ofEntries(
             java.util.Map.entry("s0-cnn", 30678L), java.util.Map.entry("s0-nn", 101770L), java.util.Map.entry("s0-catdog", 893886L),
             java.util.Map.entry("s1-a", 28938L), java.util.Map.entry("s1-b", 28938L), java.util.Map.entry("s1-c", 18378L),
             java.util.Map.entry("s2-flat", 93322L), java.util.Map.entry("s2-gap", 56394L), java.util.Map.entry("s2-cat", 307393L),
             java.util.Map.entry("s2-cat-aug", 307393L), java.util.Map.entry("s3-lenet", 44426L), java.util.Map.entry("s4-sgd", 68834L),
-            java.util.Map.entry("s4-adam", 68834L));
+            java.util.Map.entry("s4-adam", 68834L), java.util.Map.entry("s0-resnet18", 11177538L),
+            java.util.Map.entry("s2-vgg-fe", 16812353L), java.util.Map.entry("s2-vgg-fe-aug", 16812353L), java.util.Map.entry("s2-vgg-ft", 16812353L));
 }
