@@ -2,14 +2,27 @@ package dev.torch4j.cli;
 
 import dev.torch4j.data.Pipeline;
 import dev.torch4j.nn.Module;
+import dev.torch4j.optim.LrScheduler;
 import dev.torch4j.optim.Optimizer;
 
+import java.nio.file.Path;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
  * A seed's training recipe on a folder of photos (cats vs dogs): model, optimizer, batch, epochs, and the
  * training (augmenting) and evaluation pipelines. {@code binary}: one logit trained with BCE-with-logits
- * (seed 002) rather than two classes with cross-entropy (seed 000).
+ * (seed 002) rather than two classes with cross-entropy (seed 000). Transfer recipes name the zoo
+ * {@code backbone} whose ImageNet weights {@code model} receives (null otherwise), may have a scheduler, and
+ * with {@code cacheFeatures} train their head on features computed once (seed 002's fast feature extraction).
  */
-record ImageRecipe(String name, String seed, String description, Supplier<Module> model, Supplier<Optimizer> optimizer,
-                   int batch, int epochs, Pipeline train, Pipeline eval, boolean binary) {}
+record ImageRecipe(String name, String seed, String description, Function<Path, Module> model, Supplier<Optimizer> optimizer,
+                   int batch, int epochs, Pipeline train, Pipeline eval, boolean binary, String backbone,
+                   Function<Optimizer, LrScheduler> scheduler, boolean cacheFeatures) {
+
+    /** A recipe without pretrained weights. */
+    ImageRecipe(String name, String seed, String description, Supplier<Module> model, Supplier<Optimizer> optimizer,
+                int batch, int epochs, Pipeline train, Pipeline eval, boolean binary) {
+        this(name, seed, description, weights -> model.get(), optimizer, batch, epochs, train, eval, binary, null, null, false);
+    }
+}

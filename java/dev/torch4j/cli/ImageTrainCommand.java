@@ -12,6 +12,9 @@ import dev.torch4j.train.Evaluation;
 import dev.torch4j.train.History;
 import dev.torch4j.train.Loss;
 import dev.torch4j.train.Trainer;
+import dev.torch4j.vision.FeatureExtractor;
+import dev.torch4j.vision.VggTransfer;
+import dev.torch4j.vision.Weights;
 
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -41,6 +44,8 @@ final class ImageTrainCommand {
         int threads = a.getInt("threads", Torch.threads());
         long seed = Long.parseLong(a.get("seed", "42"));
         String outDir = a.get("out", null);
+        String weightsArg = a.get("weights", null);
+        if (weightsArg != null && r.backbone() == null) throw new UsageException("train: recipe " + r.name() + " trains from scratch and takes no --weights");
         if (a.get("valid", null) != null) throw new UsageException("train: --valid applies to the MNIST-type recipes; " + r.name() + " takes its validation set from --data");
         a.rejectUnknown();
         if (dataDir == null) throw new UsageException("train: recipe " + r.name() + " needs --data DIR: " + DATA_HELP);
@@ -51,23 +56,42 @@ final class ImageTrainCommand {
         out.printf(Locale.ROOT, "data: %s, classes %s (%s): %d training, %s validation, %s test images%n", dataDir,
                 data.trainFolder().classes(), data.layout(), data.train().size(), count(data.valid()), count(data.test()));
 
+        Path weights = null;
+        if (r.backbone() != null) {
+            weights = weightsArg != null ? Path.of(weightsArg) : Weights.imagenet(r.backbone());
+            if (!Files.isRegularFile(weights)) throw new UsageException("train: --weights " + weights + " is not a file");
+            out.printf(Locale.ROOT, "%s weights: %s%n", r.backbone(), weights);
+        }
         Torch.manualSeed(seed);
-        Module model = r.model().get();
-        Trainer trainer = Trainer.of(model).optimizer(r.optimizer().get()).batchSize(batch).seed(seed).epochs(epochs).device(device);
+        Module model = r.model().apply(weights);
+        Dataset train = data.train(), valid = data.valid(), test = data.test();
+        Module trained = model; // what the optimizer updates: the whole model, or only the head on cached features
+        if (r.cacheFeatures()) {
+            VggTransfer vt = (VggTransfer) model;
+            FeatureExtractor fx = new FeatureExtractor(vt.convBase());
+            fx.to(device);
+            out.printf(Locale.ROOT, "computing %s features once (fast feature extraction)%n", r.backbone());
+            train = cached(fx, train, batch, "training", out);
+            valid = valid == null ? null : cached(fx, valid, batch, "validation", out);
+            test = test == null ? null : cached(fx, test, batch, "test", out);
+            trained = vt.head();
+        }
+        Trainer trainer = Trainer.of(trained).optimizer(r.optimizer().get()).batchSize(batch).seed(seed).epochs(epochs).device(device);
+        if (r.scheduler() != null) trainer.scheduler(r.scheduler());
         if (r.binary()) trainer.loss(Loss.bceWithLogits());
         Path dir = outDir == null ? null : Path.of(outDir);
         Checkpoint best = TrainCommand.attachCallbacks(trainer, out, dir, data.valid() != null);
 
         long t0 = System.nanoTime();
-        History history = trainer.fit(data.train(), data.valid());
+        History history = trainer.fit(train, valid);
         double seconds = (System.nanoTime() - t0) / 1e9;
         if (best != null && best.bestEpoch() > 0) {
-            model.load(best.file()); // seed 002 keeps the model with the best validation loss
+            trained.load(best.file()); // seed 002 keeps the model with the best validation loss
             out.printf(Locale.ROOT, "best validation loss %.4f at epoch %d (weights in %s)%n", best.best(), best.bestEpoch(), best.file());
         }
         // Seed 002 has no test set and reports its validation figures; seed 000 tests on its held-out 20 %.
-        Dataset finalSet = data.test() != null ? data.test() : data.valid();
-        String finalName = data.test() != null ? "test" : "validation";
+        Dataset finalSet = test != null ? test : valid;
+        String finalName = test != null ? "test" : "validation";
         Evaluation e = finalSet == null ? null : trainer.evaluate(finalSet);
         if (e != null) {
             out.printf(Locale.ROOT, "%s loss %.4f, %s accuracy %.4f (%d images, %.1f s)%n", finalName, e.loss(), finalName, e.accuracy(), e.samples(), seconds);
@@ -80,9 +104,25 @@ final class ImageTrainCommand {
             metrics.put("evaluated_on", e == null ? "nothing (no validation or test images)" : finalName);
             metrics.put("classes", data.trainFolder().classes());
             metrics.put("data", dataDir);
-            TrainCommand.writeOutputs(dir, model, best, history, seconds, trainer, metrics, out);
+            if (weights != null) metrics.put("weights", weights.toString());
+            if (trained != model) model.save(dir.resolve("model.safetensors")); // base + trained head together
+            TrainCommand.writeOutputs(dir, trained, best, history, seconds, trainer, metrics, out);
         }
         return 0;
+    }
+
+    private static Dataset cached(FeatureExtractor fx, Dataset d, int batch, String what, PrintStream out) {
+        long t0 = System.nanoTime();
+        long step = Math.max(1, d.size() / 4);
+        long[] next = {step};
+        Dataset c = fx.cache(d, batch, done -> { // the backbone's forward pass is the long part: say how far it is
+            if (done >= next[0] && done < d.size()) {
+                out.printf(Locale.ROOT, "  %s: %d / %d images%n", what, done, d.size());
+                next[0] += step;
+            }
+        });
+        out.printf(Locale.ROOT, "  %s: %d images in %.1f s%n", what, d.size(), (System.nanoTime() - t0) / 1e9);
+        return c;
     }
 
     /** Reads the folder as seed 002 (train/, validation/, test/) or seed 000 (one folder, split) lays it out. */

@@ -3,6 +3,8 @@ package dev.torch4j.cli;
 import dev.torch4j.cli.Recipe.Norm;
 import dev.torch4j.optim.Adam;
 import dev.torch4j.optim.Sgd;
+import dev.torch4j.optim.StepLR;
+import dev.torch4j.vision.VggTransfer;
 import dev.torch4j.data.Pipeline;
 import dev.torch4j.data.Transform;
 import dev.torch4j.data.Transforms;
@@ -17,6 +19,7 @@ import java.util.Map;
 final class Recipes {
     private static final Map<String, Recipe> ALL = new LinkedHashMap<>();
     private static final Map<String, ImageRecipe> IMAGES = new LinkedHashMap<>();
+    private static final Transform IMAGENET = Transforms.normalize(new double[] {0.485, 0.456, 0.406}, new double[] {0.229, 0.224, 0.225});
     private static final Transform HALF = Transforms.normalize(new double[] {0.5, 0.5, 0.5}, new double[] {0.5, 0.5, 0.5});
 
     static {
@@ -40,11 +43,14 @@ final class Recipes {
                 SeedModels.get("s4-adam").factory(), () -> Adam.lr(1e-3), 128, 15, 0, 0, Norm.NONE, 0, 0, false, true, false));
 
         // Seed 000 applies its augmentation to the test images too; here only training images are augmented.
+        Pipeline s0Train = Transforms.compose(Transforms.resize(128, 128), Transforms.randomHorizontalFlip(), Transforms.randomRotation(10),
+                Transforms.colorJitter(0.1, 0.1, 0), Transforms.grayscale(3), Transforms.toTensor());
+        Pipeline s0Eval = Transforms.compose(Transforms.resize(128, 128), Transforms.grayscale(3), Transforms.toTensor());
         add(new ImageRecipe("s0-catdog", "000", "cats vs dogs, stride-2 conv+BatchNorm CNN 3-6-...-384-2, 128x128 grey x3, SGD 0.06, batch 512, 20 epochs",
-                SeedModels::s0CatDog, () -> Sgd.lr(0.06), 512, 20,
-                Transforms.compose(Transforms.resize(128, 128), Transforms.randomHorizontalFlip(), Transforms.randomRotation(10),
-                        Transforms.colorJitter(0.1, 0.1, 0), Transforms.grayscale(3), Transforms.toTensor()),
-                Transforms.compose(Transforms.resize(128, 128), Transforms.grayscale(3), Transforms.toTensor()), false));
+                SeedModels::s0CatDog, () -> Sgd.lr(0.06), 512, 20, s0Train, s0Eval, false));
+        add(new ImageRecipe("s0-resnet18", "000", "cats vs dogs, ImageNet ResNet18 all frozen, new fc Linear(512,2), SGD 0.06 on fc, StepLR(5, 0.1), batch 512, 25 epochs",
+                TransferModels::s0ResNet18, () -> Sgd.lr(0.06), 512, 25, s0Train, s0Eval, false, "resnet18",
+                o -> new StepLR(o, 5, 0.1), false));
         Pipeline plain = Transforms.compose(Transforms.resize(150, 150), Transforms.toTensor());
         add(new ImageRecipe("s2-cat", "002", "cats vs dogs, 4 conv + GAP + 2 FC (307,393 params), 150x150, Adam 1e-3, BCE, batch 64, 50 epochs",
                 () -> new CatClassifier(false), () -> Adam.lr(1e-3), 64, 50, plain, plain, true));
@@ -55,6 +61,20 @@ final class Recipes {
                         Transforms.randomResizedCrop(150, 150).scale(0.8, 1.2), Transforms.randomHorizontalFlip(),
                         Transforms.randomAffine(0).shear(20), Transforms.colorJitter(0.2, 0.2, 0.2), Transforms.toTensor(), HALF),
                 normalized, true));
+        // Seed 002's transfer recipes: VGG16 ImageNet features, ImageNet normalisation, Adam 1e-4, batch 32, 30 epochs.
+        Pipeline imagenet = Transforms.compose(Transforms.resize(150, 150), Transforms.toTensor(), IMAGENET);
+        Pipeline imagenetAug = Transforms.compose(Transforms.resize(150, 150), Transforms.randomRotation(40),
+                Transforms.randomResizedCrop(150, 150).scale(0.8, 1.2), Transforms.randomHorizontalFlip(),
+                Transforms.randomAffine(0).shear(20), Transforms.colorJitter(0.2, 0.2, 0.2), Transforms.toTensor(), IMAGENET);
+        add(new ImageRecipe("s2-vgg-fe", "002", "fast feature extraction: VGG16 features computed once, head Linear(8192,256)-ReLU-Dropout-Linear(256,1) trained on them",
+                w -> VggTransfer.featureExtraction(TransferModels.vgg16Features(w), 150), () -> Adam.lr(1e-4), 32, 30, imagenet, imagenet, true,
+                "vgg16", null, true));
+        add(new ImageRecipe("s2-vgg-fe-aug", "002", "frozen VGG16 base + head Linear(8192,256)-ReLU-Linear(256,1), end to end with augmentation",
+                w -> VggTransfer.frozenBase(TransferModels.vgg16Features(w), 150), () -> Adam.lr(1e-4), 32, 30, imagenetAug, imagenet, true,
+                "vgg16", null, false));
+        add(new ImageRecipe("s2-vgg-ft", "002", "fine-tuning: as s2-vgg-fe-aug with VGG16 features unfrozen from index 10",
+                w -> VggTransfer.fineTuned(TransferModels.vgg16Features(w), 150, 10), () -> Adam.lr(1e-4), 32, 30, imagenetAug, imagenet, true,
+                "vgg16", null, false));
     }
 
     private Recipes() {}
@@ -82,7 +102,7 @@ final class Recipes {
             List<String> known = new java.util.ArrayList<>(ALL.keySet());
             known.addAll(IMAGES.keySet());
             throw new IllegalArgumentException("unknown recipe '" + name + "'; known: " + String.join(", ", known)
-                    + " (the transfer-learning recipes are not available yet)");
+                    );
         }
         return r;
     }

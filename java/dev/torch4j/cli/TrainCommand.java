@@ -41,12 +41,16 @@ final class TrainCommand {
     private TrainCommand() {}
 
     static final String USAGE = "usage: train --recipe NAME [--data DIR] [--epochs N] [--batch-size N] [--device auto|cpu|cuda|mps]\n"
-            + "             [--threads N] [--seed N] [--valid FRACTION] [--out DIR]\n"
+            + "             [--threads N] [--seed N] [--valid FRACTION] [--weights FILE] [--out DIR]\n"
             + "Runs a seed recipe ('recipes' lists them). Without --data it uses the Fashion-MNIST sample inside the jar\n"
             + "(6,000 training and 1,000 test images); --data reads the four MNIST-format IDX files of a directory.\n"
             + "--valid sets the validation fraction split off the training set (0: train on all of it).\n"
             + "--out writes history.csv, curves.png, best.safetensors and metrics.json.\n"
-            + "The cats-vs-dogs recipes (s0-catdog, s2-cat, s2-cat-aug) need --data DIR: " + ImageTrainCommand.DATA_HELP;
+            + "The cats-vs-dogs recipes (s0-catdog, s0-resnet18, s2-cat, s2-cat-aug, s2-vgg-fe, s2-vgg-fe-aug, s2-vgg-ft) need\n"
+            + "--data DIR: " + ImageTrainCommand.DATA_HELP + "\n"
+            + "The transfer recipes (s0-resnet18, s2-vgg-*) start from torchvision's ImageNet weights: --weights FILE (.pth, .pt or\n"
+            + ".safetensors), else the file torchvision publishes, looked up in $TORCH4J_WEIGHTS, ~/.torch4j/weights and\n"
+            + "~/.cache/torch/hub/checkpoints, downloaded when the network allows.";
 
     static int run(Args a, PrintStream out) {
         if (a.help()) {
@@ -176,8 +180,11 @@ final class TrainCommand {
             return 0;
         }
         a.rejectUnknown();
-        for (Recipe r : Recipes.all()) out.printf(Locale.ROOT, "%-10s seed %s: %s%n", r.name(), r.seed(), r.description());
-        for (ImageRecipe r : Recipes.images()) out.printf(Locale.ROOT, "%-10s seed %s: %s (--data DIR)%n", r.name(), r.seed(), r.description());
+        for (Recipe r : Recipes.all()) out.printf(Locale.ROOT, "%-13s seed %s: %s%n", r.name(), r.seed(), r.description());
+        for (ImageRecipe r : Recipes.images()) {
+            out.printf(Locale.ROOT, "%-13s seed %s: %s (--data DIR%s)%n", r.name(), r.seed(), r.description(),
+                    r.backbone() == null ? "" : " [--weights FILE]");
+        }
         return 0;
     }
 }

@@ -71,7 +71,11 @@ public final class SeedModels {
 
     /** Seed 000's transfer model: torchvision's ResNet18, every parameter frozen, a new two-class head. */
     public static ResNet s0ResNet18() {
-        ResNet m = ResNet.resnet18(Zoo.IMAGENET_CLASSES);
+        return s0ResNet18(ResNet.resnet18(Zoo.IMAGENET_CLASSES));
+    }
+
+    /** Seed 000's transfer model from a (pretrained) ResNet18: everything frozen, fc replaced by Sequential(Linear(512, 2)). */
+    public static ResNet s0ResNet18(ResNet m) {
         m.freeze();
         m.replace("fc", Sequential.of(Linear.of(m.headFeatures(), 2)));
         return m;

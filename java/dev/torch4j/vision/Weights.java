@@ -104,12 +104,16 @@ public final class Weights {
      */
     public static <M extends Module> M load(M model, Path file) {
         try (Scope s = Scope.open()) {
-            StateDict sd = StateDict.load(file);
-            try {
-                model.loadStateDict(sd, true);
-            } catch (StateDictException e) {
-                throw new StateDictException(file + " does not fit " + model.getClass().getSimpleName() + ": " + e.getMessage(), e);
-            }
+            return load(model, StateDict.load(file), file);
+        }
+    }
+
+    /** Loads {@code state}, read from {@code file}, into {@code model} strictly; errors name the file. Returns the model. */
+    public static <M extends Module> M load(M model, StateDict state, Path file) {
+        try {
+            model.loadStateDict(state, true);
+        } catch (StateDictException e) {
+            throw new StateDictException(file + " does not fit " + model.getClass().getSimpleName() + ": " + e.getMessage(), e);
         }
         return model;
     }
