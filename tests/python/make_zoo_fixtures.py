@@ -6,6 +6,7 @@ Writes tests/resources/fixtures/zoo/:
   <case>.pth             random weights of a small model of torchvision's own classes (torch.save, zip format)
   <case>-legacy.pth      the same written in the pre-1.6 format (as the older torchvision downloads, e.g. vgg16)
   <case>-io.pth          {"input": x, "logits": eval-mode output, "train_logits": train-mode output}
+  checkpoint.pth         {"epoch", "loss", "model_state_dict" (a Linear(3, 2)), "optimizer_state_dict"}; linear.pth its weights
 Small models: the full ones do not fit the fixture budget (ResNet18 alone is 45 MB). ResNet cases use torchvision's
 ResNet, BasicBlock, Bottleneck and _make_layer with stage widths w, 2w, 4w, 8w instead of 64..512; VGG cases use
 torchvision's VGG and make_layers with a short configuration and a narrower classifier of the same layout.
@@ -88,6 +89,15 @@ def main():
         torch.save(sd, os.path.join(OUT, name + "-legacy.pth"), _use_new_zipfile_serialization=False)
         torch.save({"input": x, "logits": logits, "train_logits": train_logits}, os.path.join(OUT, name + "-io.pth"))
         print(name, sum(p.numel() for p in model.parameters()), "params", tuple(logits.shape))
+    # a training checkpoint as tutorials save it: model and optimizer state dicts plus plain values
+    torch.manual_seed(3)
+    lin = nn.Linear(3, 2)
+    opt = torch.optim.SGD(lin.parameters(), lr=0.1, momentum=0.9)
+    lin(torch.randn(4, 3)).sum().backward()
+    opt.step()
+    torch.save({"epoch": 3, "loss": 0.25, "model_state_dict": lin.state_dict(), "optimizer_state_dict": opt.state_dict()},
+               os.path.join(OUT, "checkpoint.pth"))
+    torch.save({"weight": lin.weight.detach(), "bias": lin.bias.detach()}, os.path.join(OUT, "linear.pth"))
     keys = {}
     for name in ZOO:
         model = getattr(torchvision.models, name)()

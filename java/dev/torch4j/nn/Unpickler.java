@@ -160,7 +160,8 @@ final class Unpickler {
     private String line(int at) {
         StringBuilder sb = new StringBuilder();
         while (true) {
-            if (!in.hasRemaining() || sb.length() > 200) throw bad(at, "a GLOBAL name that does not end");
+            if (!in.hasRemaining()) throw bad(at, "file ends inside the pickle (truncated?)");
+            if (sb.length() > 200) throw bad(at, "a GLOBAL name longer than 200 characters");
             char c = (char) u8();
             if (c == '\n') return sb.toString();
             sb.append(c);

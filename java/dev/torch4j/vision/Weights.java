@@ -20,10 +20,11 @@ import java.util.Map;
  * PyTorch's own cache ({@code $TORCH_HOME/hub/checkpoints}, default {@code ~/.cache/torch/hub/checkpoints}),
  * under its published name or as {@code <model>.pth} / {@code <model>.safetensors}; otherwise downloads it into
  * {@code ~/.torch4j/weights} (SHA-256 checked against the prefix in its name, as torch.hub does) unless
- * {@code -Dtorch4j.offline=true}; failing that, says which file to get and where to put it.
+ * {@code -Dtorch4j.offline=true} (from {@code -Dtorch4j.weights.url} when set, a mirror); failing that, says which file to get and where to put it.
  */
 public final class Weights {
-    private static final String BASE_URL = "https://download.pytorch.org/models/";
+    /** Where torchvision publishes its weights; {@code -Dtorch4j.weights.url=...} points at a mirror. */
+    public static final String DEFAULT_URL = "https://download.pytorch.org/models/";
     private static final Map<String, String> FILES = new LinkedHashMap<>();
 
     static {
@@ -51,7 +52,8 @@ public final class Weights {
     }
 
     public static String url(String model) {
-        return BASE_URL + fileName(model);
+        String base = System.getProperty("torch4j.weights.url", DEFAULT_URL);
+        return (base.endsWith("/") ? base : base + "/") + fileName(model);
     }
 
     /** The directories searched, in order. */
