@@ -20,15 +20,17 @@ public final class Main {
             "",
             "commands:",
             "  train --recipe NAME [--data DIR] [--epochs N] [--batch-size N] [--device auto|cpu|cuda|mps]",
-            "        [--threads N] [--seed N] [--out DIR]",
+            "        [--threads N] [--seed N] [--weights FILE] [--out DIR]",
             "                                        train a seed recipe (embedded Fashion-MNIST sample by default)",
             "  recipes                               the recipe names with a line each",
             "  version                               torch4j and libtorch versions, devices, threads",
-            "  models                                the model names known to summary and bench",
+            "  models                                the model names known to summary, bench and predict",
             "  summary --model NAME [--input 1,1,28,28]",
             "                                        torchinfo-style table of a model",
             "  bench --model NAME [--batch 100] [--steps 300] [--threads 2]",
             "                                        median time of one training step on synthetic data",
+            "  predict --model NAME --weights FILE --input X.safetensors --output Y.safetensors [--num-classes N]",
+            "                                        run a model in evaluation mode on a stored tensor",
             "",
             "Run a command with --help for its options.");
 
@@ -54,13 +56,15 @@ public final class Main {
                 case "models": return models(a, out);
                 case "summary": return summary(a, out);
                 case "bench": return bench(a, out);
+                case "predict": return PredictCommand.run(a, out);
                 default: throw new UsageException("unknown command '" + command + "'");
             }
         } catch (UsageException e) {
             err.println("torch4j: " + e.getMessage());
             err.println("Run 'java -jar torch4j.jar --help' for usage.");
             return 2;
-        } catch (ModelException | IllegalArgumentException | IllegalStateException e) {
+        } catch (ModelException | IllegalArgumentException | IllegalStateException | dev.torch4j.nn.StateDictException
+                 | java.io.UncheckedIOException e) {
             err.println("torch4j " + command + ": " + e.getMessage());
             return 1;
         }
