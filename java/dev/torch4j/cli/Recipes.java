@@ -101,7 +101,7 @@ final class Recipes {
         if (r == null && !IMAGES.containsKey(name)) {
             List<String> known = new java.util.ArrayList<>(ALL.keySet());
             known.addAll(IMAGES.keySet());
-            throw new IllegalArgumentException("unknown recipe '" + name + "'; known: " + String.join(", ", known)
+            throw new IllegalArgumentException("unknown recipe '" + name + "'; known: " + String.join(", ", known) + ", " + TransferStudy.NAME
                     );
         }
         return r;

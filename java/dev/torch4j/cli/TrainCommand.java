@@ -58,6 +58,7 @@ final class TrainCommand {
             return 0;
         }
         String name = a.require("recipe");
+        if (name.equals(TransferStudy.NAME)) return TransferStudy.run(a, out);
         Recipe r = Recipes.get(name);
         if (r == null) return ImageTrainCommand.run(a, Recipes.image(name), out);
         String dataDir = a.get("data", null);
@@ -181,6 +182,7 @@ final class TrainCommand {
         }
         a.rejectUnknown();
         for (Recipe r : Recipes.all()) out.printf(Locale.ROOT, "%-13s seed %s: %s%n", r.name(), r.seed(), r.description());
+        out.printf(Locale.ROOT, "%-13s %s ([--data DIR] [--budget 5,20,100] [--epochs N] [--fine-tune-epochs N])%n", TransferStudy.NAME, TransferStudy.DESCRIPTION);
         for (ImageRecipe r : Recipes.images()) {
             out.printf(Locale.ROOT, "%-13s seed %s: %s (--data DIR%s)%n", r.name(), r.seed(), r.description(),
                     r.backbone() == null ? "" : " [--weights FILE]");

@@ -1,8 +1,6 @@
 package dev.torch4j.cli;
 
 import dev.torch4j.nn.Sequential;
-import dev.torch4j.nn.StateDict;
-import dev.torch4j.tensor.Scope;
 import dev.torch4j.vision.ResNet;
 import dev.torch4j.vision.SeedModels;
 import dev.torch4j.vision.Vgg;
@@ -20,16 +18,7 @@ final class TransferModels {
         return SeedModels.s0ResNet18(Weights.load(ResNet.resnet18(Zoo.IMAGENET_CLASSES), weights));
     }
 
-    /**
-     * VGG16's convolutional part with ImageNet weights, from a full VGG16 state dict (torchvision's file) or one of
-     * the features alone (keys 0.weight ...).
-     */
     static Sequential vgg16Features(Path weights) {
-        try (Scope s = Scope.open()) {
-            StateDict sd = StateDict.load(weights);
-            if (sd.containsKey("features.0.weight")) return Weights.load(Vgg.vgg16(Zoo.IMAGENET_CLASSES), sd, weights).features();
-            return Weights.load(Vgg.features(Vgg.VGG16, false), sd, weights);
-        }
+        return Weights.vggFeatures(Vgg.VGG16, false, weights);
     }
-
 }

@@ -110,6 +110,23 @@ public final class Weights {
         }
     }
 
+    /**
+     * A VGG's convolutional part ({@code .features}) with the weights of {@code file}: torchvision's whole-model file
+     * (keys {@code features.N...}, the classifier is dropped) or one of the features alone (keys {@code N...}).
+     * {@code config} is one of {@link Vgg#VGG16} etc.
+     */
+    public static dev.torch4j.nn.Sequential vggFeatures(String config, boolean batchNorm, Path file) {
+        try (Scope s = Scope.open()) {
+            StateDict sd = StateDict.load(file);
+            if (!sd.containsKey("features.0.weight")) return load(Vgg.features(config, batchNorm), sd, file);
+            StateDict features = new StateDict();
+            sd.forEach((k, v) -> {
+                if (k.startsWith("features.")) features.put(k.substring("features.".length()), v);
+            });
+            return load(Vgg.features(config, batchNorm), features, file);
+        }
+    }
+
     /** Loads {@code state}, read from {@code file}, into {@code model} strictly; errors name the file. Returns the model. */
     public static <M extends Module> M load(M model, StateDict state, Path file) {
         try {

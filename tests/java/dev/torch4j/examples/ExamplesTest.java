@@ -72,4 +72,32 @@ class ExamplesTest {
         assertThat(run(FirstModel.class)).contains("step ", "weights saved to");
         assertThat(dir.resolve("first-model.safetensors")).exists();
     }
+
+    @Test void seed000ResNet18Transfer() throws Exception {
+        ImageRecipesTest.writeClasses(dir.resolve("photos"), 10, 1, "cat", "dog");
+        Path weights = dir.resolve("resnet18.safetensors");
+        try (dev.torch4j.tensor.Scope s = dev.torch4j.tensor.Scope.open()) {
+            dev.torch4j.vision.ResNet.resnet18(1000).stateDict().save(weights);
+        }
+        assertThat(run(Seed000ResNet18Transfer.class, dir.resolve("photos").toString(), weights.toString(), "1"))
+                .contains("Total params: 11,177,538", "Trainable params: 1,026", "ResNet18 transfer: test loss");
+    }
+
+    @Test void seed002VggTransfer() throws Exception {
+        ImageRecipesTest.writeClasses(dir.resolve("cd/train"), 4, 2, "cats", "dogs");
+        ImageRecipesTest.writeClasses(dir.resolve("cd/validation"), 2, 3, "cats", "dogs");
+        Path weights = dir.resolve("vgg16-features.safetensors");
+        try (dev.torch4j.tensor.Scope s = dev.torch4j.tensor.Scope.open()) {
+            dev.torch4j.vision.Vgg.features(dev.torch4j.vision.Vgg.VGG16, false).stateDict().save(weights);
+        }
+        assertThat(run(Seed002VggTransfer.class, dir.resolve("cd").toString(), weights.toString(), "1"))
+                .contains("fast feature extraction: validation loss", "Trainable params: 2,097,665", "Trainable params: 16,552,193",
+                        "fine-tuned from layer 10: validation loss");
+    }
+
+    @Test void transferFashionMnist() throws Exception {
+        assertThat(run(TransferFashionMnist.class, "5", "1")).contains("classes 5-9 from 5 images per class", "(a) from scratch:",
+                "(b) frozen backbone + new head:", "(c) last block fine-tuned + new head:");
+        assertThat(dir.resolve("fmnist-backbone.safetensors")).exists();
+    }
 }
