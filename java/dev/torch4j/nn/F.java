@@ -33,6 +33,16 @@ public final class F {
         return run(() -> torch.conv2d(h(x), h(weight), opt(bias), stride, padding, dilation, groups));
     }
 
+    /** Bilinear resize of [N, C, H, W] to [N, C, outH, outW] (align_corners=False, as F.interpolate). */
+    public static Tensor resizeBilinear(Tensor x, long outH, long outW) {
+        return run(() -> torch.upsample_bilinear2d(h(x), new long[] {outH, outW}, false));
+    }
+
+    /** Bicubic resize of [N, C, H, W] to [N, C, outH, outW] (align_corners=False, as F.interpolate). */
+    public static Tensor resizeBicubic(Tensor x, long outH, long outW) {
+        return run(() -> torch.upsample_bicubic2d(h(x), new long[] {outH, outW}, false));
+    }
+
     /** 2-d convolution with padding {@code "same"} or {@code "valid"}. */
     public static Tensor conv2d(Tensor x, Tensor weight, Tensor bias, long[] stride, String padding, long[] dilation, long groups) {
         return run(() -> torch.conv2d(h(x), h(weight), opt(bias), stride, padding, dilation, groups));

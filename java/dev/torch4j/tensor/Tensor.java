@@ -333,6 +333,9 @@ public final class Tensor implements AutoCloseable {
     public Tensor div(double v) { return op(() -> handle().div(new Scalar(v))); }
     public Tensor pow(double e) { return op(() -> handle().pow(new Scalar(e))); }
     public Tensor neg() { return op(() -> handle().neg()); }
+    public Tensor floor() { return op(() -> handle().floor()); }
+    /** Rounds half to even, as torch.round. */
+    public Tensor round() { return op(() -> handle().round()); }
     public Tensor abs() { return op(() -> handle().abs()); }
     public Tensor exp() { return op(() -> handle().exp()); }
     public Tensor log() { return op(() -> handle().log()); }

@@ -108,4 +108,23 @@ class TransferRecipesTest {
         assertThat(cli.run("train", "--recipe", "s2-cat", "--data", dir.resolve("cd").toString(), "--weights", "x.pth")).isNotZero();
         assertThat(cli.err).contains("s2-cat trains from scratch and takes no --weights");
     }
+
+    @Test void theFashionMnistTransferStudyReportsThreeAccuraciesPerBudget() throws Exception {
+        int rc = cli.run("train", "--recipe", "fmnist-transfer", "--budget", "3,10", "--epochs", "1", "--fine-tune-epochs", "2",
+                "--out", dir.resolve("study").toString());
+        assertThat(rc).as(cli.err).isZero();
+        assertThat(cli.out).contains("pretraining on classes 0-4: 3007 images", "test accuracy on 469 images", "(a) scratch");
+        com.google.gson.JsonObject m = com.google.gson.JsonParser.parseString(java.nio.file.Files.readString(dir.resolve("study/metrics.json")))
+                .getAsJsonObject().getAsJsonObject("target_test_accuracy_by_images_per_class");
+        assertThat(m.keySet()).containsExactly("3", "10");
+        for (String b : m.keySet()) {
+            assertThat(m.getAsJsonObject(b).keySet()).containsExactly("scratch", "frozen_backbone", "last_block_fine_tuned");
+            for (String k : m.getAsJsonObject(b).keySet()) assertThat(m.getAsJsonObject(b).get(k).getAsDouble()).isBetween(0.0, 1.0);
+        }
+        try (Scope s = Scope.open()) { // the saved backbone loads into the study's architecture
+            TransferStudy.backbone().load(dir.resolve("study/backbone.safetensors"));
+        }
+        assertThat(cli.run("train", "--recipe", "fmnist-transfer", "--budget", "0")).isEqualTo(2);
+        assertThat(cli.err).contains("--budget takes positive counts");
+    }
 }
