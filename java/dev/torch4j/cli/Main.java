@@ -31,6 +31,8 @@ public final class Main {
             "                                        median time of one training step on synthetic data",
             "  predict --model NAME --weights FILE --input X.safetensors --output Y.safetensors [--num-classes N]",
             "                                        run a model in evaluation mode on a stored tensor",
+            "  explain kernels|gabor|samples|confusion|feature-maps|filters|grad-cam [options] --out FILE.png",
+            "                                        seed 002's interpretation pictures (and their numbers)",
             "",
             "Run a command with --help for its options.");
 
@@ -48,6 +50,10 @@ public final class Main {
         }
         String command = args[0];
         try {
+            if (command.equals("explain")) { // explain WHAT [options]
+                boolean what = args.length > 1 && !args[1].startsWith("-");
+                return ExplainCommand.run(new Args(command + (what ? " " + args[1] : ""), args, what ? 2 : 1), what ? args[1] : null, out);
+            }
             Args a = new Args(command, args, 1);
             switch (command) {
                 case "train": return TrainCommand.run(a, out);
@@ -119,7 +125,7 @@ public final class Main {
         try {
             return SeedModels.get(name);
         } catch (IllegalArgumentException e) {
-            throw new UsageException(e.getMessage() + "; zoo: " + String.join(", ", Zoo.names()));
+            throw new IllegalArgumentException(e.getMessage() + "; zoo: " + String.join(", ", Zoo.names()), e);
         }
     }
 

@@ -333,6 +333,8 @@ public final class Tensor implements AutoCloseable {
     public Tensor div(double v) { return op(() -> handle().div(new Scalar(v))); }
     public Tensor pow(double e) { return op(() -> handle().pow(new Scalar(e))); }
     public Tensor neg() { return op(() -> handle().neg()); }
+    /** Positions start (inclusive) to end (exclusive) along {@code dim}, as x[start:end]; a view. */
+    public Tensor slice(int dim, long start, long end) { return op(() -> handle().slice(dim, new LongOptional(start), new LongOptional(end), 1)); }
     public Tensor floor() { return op(() -> handle().floor()); }
     /** Rounds half to even, as torch.round. */
     public Tensor round() { return op(() -> handle().round()); }

@@ -84,10 +84,17 @@ public final class Figure {
         Font font = new Font(Font.SANS_SERIF, Font.PLAIN, Math.max(10, tileSize / 8));
         BufferedImage probe = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB);
         FontMetrics fm = probe.createGraphics().getFontMetrics(font);
-        int line = fm.getHeight(), titleLines = 0, labelWidth = 0;
-        for (Tile[] row : tiles) for (Tile t : row) if (t != null && t.title != null) titleLines = Math.max(titleLines, t.title.split("\n").length);
+        int line = fm.getHeight(), titleLines = 0, labelWidth = 0, widest = tileSize;
+        for (Tile[] row : tiles) {
+            for (Tile t : row) {
+                if (t == null || t.title == null) continue;
+                String[] lines = t.title.split("\n");
+                titleLines = Math.max(titleLines, lines.length);
+                for (String l : lines) widest = Math.max(widest, fm.stringWidth(l) + 4); // columns widen for long titles
+            }
+        }
         for (String l : rowLabels) if (l != null) labelWidth = Math.max(labelWidth, fm.stringWidth(l) + 8);
-        int pad = 6, cellH = tileSize + titleLines * line + pad, cellW = tileSize + pad, top = title == null ? pad : line + 2 * pad;
+        int pad = 6, cellH = tileSize + titleLines * line + pad, cellW = widest + pad, top = title == null ? pad : line + 2 * pad;
         int w = labelWidth + cols * cellW + pad, h = top + rows * cellH + pad;
         BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = out.createGraphics();
@@ -104,7 +111,7 @@ public final class Figure {
             for (int c = 0; c < cols; c++) {
                 Tile t = tiles[r][c];
                 if (t == null) continue;
-                int x0 = labelWidth + pad + c * cellW;
+                int x0 = labelWidth + pad + c * cellW + (widest - tileSize) / 2;
                 if (t.title != null) {
                     String[] lines = t.title.split("\n");
                     for (int i = 0; i < lines.length; i++) {

@@ -19,11 +19,11 @@ import java.util.function.IntConsumer;
  * Seed 002's settings are the defaults: 56 px, 12 upscaling steps of x1.2, 20 Adam steps at lr 0.1 each.
  */
 public final class FilterVisualizer {
-    /** The final image [3, H, W] in [0, 1] and the filter's mean activation before the first and after the last step. */
+    /** The final image [channels, H, W] in [0, 1] and the filter's mean activation before the first and after the last step. */
     public record Result(Tensor image, double startActivation, double endActivation) {}
 
     private final Module model;
-    private int size = 56, upscalingSteps = 12, steps = 20, blur = 0;
+    private int size = 56, upscalingSteps = 12, steps = 20, blur = 0, channels = 3;
     private double factor = 1.2, lr = 0.1;
     private long seed = 0;
 
@@ -43,6 +43,8 @@ public final class FilterVisualizer {
     /** Box blur of this odd width after each upscaling (0: none). */
     public FilterVisualizer blur(int width) { if (width < 0 || (width > 0 && width % 2 == 0)) throw new IllegalArgumentException("blur width must be 0 or odd, got " + width); this.blur = width; return this; }
     public FilterVisualizer seed(long s) { this.seed = s; return this; }
+    /** The input's channels: 3 (colour, default) or 1 for models of grey images. */
+    public FilterVisualizer channels(int c) { this.channels = positive("channels", c); return this; }
 
     private static int positive(String what, int v) {
         if (v <= 0) throw new IllegalArgumentException(what + " must be positive, got " + v);
@@ -59,7 +61,7 @@ public final class FilterVisualizer {
         model.eval();
         Torch.manualSeed(seed);
         double start = Double.NaN, end = Double.NaN;
-        Tensor img = Tensor.rand(1, 3, size, size).mul(30).add(150).floor().div(255); // uniform 150..180, as uint8 / 255
+        Tensor img = Tensor.rand(1, channels, size, size).mul(30).add(150).floor().div(255); // uniform 150..180, as uint8 / 255
         try (HookHandle h = target.registerForwardHook((m, in, out) -> {
             act[0] = out;
             return null;

@@ -56,6 +56,21 @@ public final class Tile {
         return new Tile(image.toFloatArray(), (int) s[d - 2], (int) s[d - 1], (int) s[d - 3], ColorMap.GRAY, 0, 1, null);
     }
 
+    /** A rendered picture (e.g. a Grad-CAM overlay). */
+    public static Tile picture(BufferedImage img) {
+        int h = img.getHeight(), w = img.getWidth(), plane = h * w;
+        float[] v = new float[3 * plane];
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                int rgb = img.getRGB(x, y), i = y * w + x;
+                v[i] = ((rgb >> 16) & 255) / 255f;
+                v[plane + i] = ((rgb >> 8) & 255) / 255f;
+                v[2 * plane + i] = (rgb & 255) / 255f;
+            }
+        }
+        return new Tile(v, h, w, 3, ColorMap.GRAY, 0, 1, null);
+    }
+
     /** This tile drawn over [vmin, vmax] instead of its own range (values outside are clipped). */
     public Tile range(double min, double max) {
         if (!(max > min)) throw new IllegalArgumentException("range needs min < max, got " + min + ", " + max);

@@ -100,4 +100,11 @@ class ExamplesTest {
                 "(b) frozen backbone + new head:", "(c) last block fine-tuned + new head:");
         assertThat(dir.resolve("fmnist-backbone.safetensors")).exists();
     }
+
+    @Test void seed002Interpretation() throws Exception {
+        assertThat(run(Seed002Interpretation.class, "pictures", "1")).contains("test accuracy", "Grad-CAM explains class");
+        for (String f : new String[] {"kernels", "gabor", "curves", "feature-map", "feature-maps", "filters", "grad-cam", "samples", "confusion"}) {
+            assertThat(javax.imageio.ImageIO.read(dir.resolve("pictures").resolve(f + ".png").toFile())).as(f).isNotNull();
+        }
+    }
 }
