@@ -151,7 +151,8 @@ final class ExplainCommand {
         SeedModels.Entry e = Main.modelEntry(name);
         Module m = Zoo.has(name) ? Zoo.create(name, classes) : e.create();
         String weights = a.get("weights", null);
-        if (weights != null) Weights.load(m, Path.of(weights));
+        if (weights != null && name.endsWith("-features")) Weights.loadFeatures(m, Path.of(weights)); // torchvision's whole-model file
+        else if (weights != null) Weights.load(m, Path.of(weights));
         else out.println("note: no --weights, so " + name + "'s random initial weights are shown");
         return new Loaded(m, e.inputShape());
     }

@@ -39,7 +39,8 @@ final class PredictCommand {
         if (classes <= 0) throw new UsageException("predict: --num-classes must be positive, got " + classes);
         try (Scope s = Scope.open()) {
             Module model = Zoo.has(name) ? Zoo.create(name, classes) : Main.modelEntry(name).create();
-            Weights.load(model, weights);
+            if (name.endsWith("-features")) Weights.loadFeatures(model, weights); // torchvision's whole-model file works too
+            else Weights.load(model, weights);
             StateDict in = StateDict.load(input);
             Tensor x = in.get("input");
             if (x == null) throw new IllegalArgumentException(input + " has no tensor under the key \"input\" (it has " + in.keySet() + ")");

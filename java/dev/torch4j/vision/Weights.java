@@ -116,14 +116,19 @@ public final class Weights {
      * {@code config} is one of {@link Vgg#VGG16} etc.
      */
     public static dev.torch4j.nn.Sequential vggFeatures(String config, boolean batchNorm, Path file) {
+        return loadFeatures(Vgg.features(config, batchNorm), file);
+    }
+
+    /** Loads into a VGG's {@code features} from a whole-model file (its {@code features.} keys) or a features-only one. */
+    public static <M extends Module> M loadFeatures(M features, Path file) {
         try (Scope s = Scope.open()) {
             StateDict sd = StateDict.load(file);
-            if (!sd.containsKey("features.0.weight")) return load(Vgg.features(config, batchNorm), sd, file);
-            StateDict features = new StateDict();
+            if (!sd.containsKey("features.0.weight")) return load(features, sd, file);
+            StateDict inner = new StateDict();
             sd.forEach((k, v) -> {
-                if (k.startsWith("features.")) features.put(k.substring("features.".length()), v);
+                if (k.startsWith("features.")) inner.put(k.substring("features.".length()), v);
             });
-            return load(Vgg.features(config, batchNorm), features, file);
+            return load(features, inner, file);
         }
     }
 

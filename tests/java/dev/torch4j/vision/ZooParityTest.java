@@ -99,4 +99,22 @@ class ZooParityTest {
             assertThat(other.classifier().get(6).stateDict().get("weight").equal(before)).isTrue(); // nothing changed
         }
     }
+
+    @Test void vggFeaturesLoadFromAWholeModelFileOrAFeaturesFile() throws Exception {
+        try (Scope s = Scope.open()) {
+            java.nio.file.Path dir = Files.createTempDirectory("weights");
+            Vgg whole = new Vgg("8 M 16 M", true, 5, 32);
+            whole.stateDict().save(dir.resolve("whole.safetensors"));
+            whole.features().stateDict().save(dir.resolve("features.safetensors"));
+            for (String f : List.of("whole.safetensors", "features.safetensors")) {
+                dev.torch4j.nn.Sequential feats = Weights.vggFeatures("8 M 16 M", true, dir.resolve(f));
+                for (Map.Entry<String, Tensor> e : whole.features().stateDict().entrySet()) {
+                    assertThat(feats.stateDict().get(e.getKey()).equal(e.getValue())).as(f + " " + e.getKey()).isTrue();
+                }
+            }
+            // torchvision's real file is a whole model: the classifier keys are dropped, the features checked strictly
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> Weights.vggFeatures("8 M", true, dir.resolve("whole.safetensors")))
+                    .hasMessageContaining("whole.safetensors does not fit");
+        }
+    }
 }
