@@ -135,10 +135,8 @@ final class PthFiles {
     private static StateDict readLegacy(Path file) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
-            int head = (int) Math.min(size, MAX_PICKLE);
-            ByteBuffer buf = ByteBuffer.allocate(head);
-            while (buf.hasRemaining() && ch.read(buf) > 0) { /* fill */ }
-            buf.flip();
+            // the pickles sit at the start, the storages after them: map (not read) the part a pickle may occupy
+            ByteBuffer buf = ch.map(FileChannel.MapMode.READ_ONLY, 0, Math.min(size, MAX_PICKLE));
             Object magic = unpickle(file, buf, null, 0);
             if (!LEGACY_MAGIC.equals(magic)) throw bad(file, "not a PyTorch file (wrong magic number " + magic + ")");
             Object protocol = unpickle(file, buf, null, 0);

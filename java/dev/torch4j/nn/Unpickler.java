@@ -23,7 +23,7 @@ final class Unpickler {
         }
     }
 
-    /** A callable applied with its arguments by REDUCE; {@code build} receives BUILD's state (null: refuse). */
+    /** A callable the caller allowed, applied to its argument tuple by REDUCE. */
     interface Callable {
         Object call(List<Object> args);
     }
