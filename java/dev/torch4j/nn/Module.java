@@ -314,7 +314,7 @@ public abstract class Module implements AutoCloseable {
         stateDict().save(file);
     }
 
-    /** Loads a {@code .safetensors} state dict, strictly. Returns this. */
+    /** Loads a state dict file ({@code .safetensors}, or PyTorch {@code .pth}/{@code .pt}), strictly. Returns this. */
     public Module load(Path file) {
         try (Scope s = Scope.open()) {
             loadStateDict(StateDict.load(file), true);
