@@ -164,9 +164,8 @@ final class ExplainCommand {
         String norm = a.get("normalize", c == 3 ? "imagenet" : "none");
         Tensor shown;
         if (photo != null) {
-            Pipeline p = Transforms.compose(Transforms.resize(size, size), c == 1 ? Transforms.grayscale(1) : Transforms.grayscale(3),
-                    Transforms.toTensor());
-            if (c == 3) p = Transforms.compose(Transforms.resize(size, size), Transforms.toTensor()); // colour kept
+            Pipeline p = c == 1 ? Transforms.compose(Transforms.resize(size, size), Transforms.grayscale(1), Transforms.toTensor())
+                    : Transforms.compose(Transforms.resize(size, size), Transforms.toTensor());
             shown = p.load(Path.of(photo));
         } else {
             int index = a.getInt("index", 0);

@@ -337,6 +337,21 @@ public abstract class Module implements AutoCloseable {
         return train(false);
     }
 
+    /**
+     * Evaluation mode for this module and all below it until the returned scope closes, which gives every module its
+     * own earlier mode back (a frozen backbone in evaluation mode inside a training model stays so). For tools that
+     * look into a model (feature maps, Grad-CAM) without changing it.
+     */
+    public ModeScope evalScope() {
+        List<Module> all = modules();
+        boolean[] before = new boolean[all.size()];
+        for (int i = 0; i < before.length; i++) before[i] = all.get(i).training;
+        eval();
+        return () -> {
+            for (int i = 0; i < before.length; i++) all.get(i).training = before[i];
+        };
+    }
+
     /** Sets this module's own mode flag only (used to restore a mix of modes). */
     void setOwnTrainingFlag(boolean on) {
         training = on;

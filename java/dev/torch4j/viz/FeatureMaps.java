@@ -1,6 +1,7 @@
 package dev.torch4j.viz;
 
 import dev.torch4j.nn.HookHandle;
+import dev.torch4j.nn.ModeScope;
 import dev.torch4j.nn.Module;
 import dev.torch4j.tensor.Tensor;
 import dev.torch4j.tensor.Torch;
@@ -20,15 +21,11 @@ public final class FeatureMaps {
         Tensor x = image.dim() == 3 ? image.unsqueeze(0) : image;
         if (x.dim() != 4 || x.size(0) != 1) throw new IllegalArgumentException("feature maps of one image [1, C, H, W], got " + Arrays.toString(image.shape()));
         Tensor[] seen = new Tensor[1];
-        boolean wasTraining = model.isTraining();
-        model.eval();
-        try (HookHandle h = target.registerForwardHook((m, in, out) -> {
+        try (ModeScope mode = model.evalScope(); HookHandle h = target.registerForwardHook((m, in, out) -> {
             seen[0] = out.detach();
             return null;
         }); Torch.NoGrad g = Torch.noGrad()) {
             model.call(x);
-        } finally {
-            model.train(wasTraining);
         }
         Tensor out = seen[0];
         if (out == null) throw new IllegalStateException("layer '" + layer + "' did not run in the model's forward pass");

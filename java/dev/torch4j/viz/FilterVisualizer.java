@@ -2,6 +2,7 @@ package dev.torch4j.viz;
 
 import dev.torch4j.nn.F;
 import dev.torch4j.nn.HookHandle;
+import dev.torch4j.nn.ModeScope;
 import dev.torch4j.nn.Module;
 import dev.torch4j.optim.Adam;
 import dev.torch4j.optim.Optimizer;
@@ -17,6 +18,7 @@ import java.util.function.IntConsumer;
  * random pale image, let Adam change its pixels to raise the filter's mean activation, and, for deep layers,
  * repeat at growing sizes (upscaled bicubically by {@code factor}, optionally box-blurred) so larger patterns form.
  * Seed 002's settings are the defaults: 56 px, 12 upscaling steps of x1.2, 20 Adam steps at lr 0.1 each.
+ * The start image is drawn after {@code Torch.manualSeed(seed)}, which reseeds the global generator.
  */
 public final class FilterVisualizer {
     /** The final image [channels, H, W] in [0, 1] and the filter's mean activation before the first and after the last step. */
@@ -57,12 +59,10 @@ public final class FilterVisualizer {
         Tensor[] act = new Tensor[1];
         List<Tensor> trainable = model.trainableParameters();
         for (Tensor p : trainable) p.requiresGrad(false); // only the pixels change
-        boolean wasTraining = model.isTraining();
-        model.eval();
-        Torch.manualSeed(seed);
+        Torch.manualSeed(seed); // the random start image (this reseeds the global generator)
         double start = Double.NaN, end = Double.NaN;
         Tensor img = Tensor.rand(1, channels, size, size).mul(30).add(150).floor().div(255); // uniform 150..180, as uint8 / 255
-        try (HookHandle h = target.registerForwardHook((m, in, out) -> {
+        try (ModeScope mode = model.evalScope(); HookHandle h = target.registerForwardHook((m, in, out) -> {
             act[0] = out;
             return null;
         })) {
@@ -94,7 +94,6 @@ public final class FilterVisualizer {
                 }
             }
         } finally {
-            model.train(wasTraining);
             for (Tensor p : trainable) p.requiresGrad(true);
         }
         return new Result(img.get(0).clamp(0, 1), start, end);

@@ -2,6 +2,7 @@ package dev.torch4j.viz;
 
 import dev.torch4j.nn.F;
 import dev.torch4j.nn.HookHandle;
+import dev.torch4j.nn.ModeScope;
 import dev.torch4j.nn.Module;
 import dev.torch4j.tensor.Tensor;
 
@@ -30,12 +31,10 @@ public final class GradCam {
         if (x.dim() != 4 || x.size(0) != 1) throw new IllegalArgumentException("Grad-CAM explains one image [1, C, H, W], got " + Arrays.toString(image.shape()));
         x = x.detach().requiresGrad(true); // so that the layer's output has a gradient even when every parameter is frozen
         Tensor[] act = new Tensor[1];
-        boolean wasTraining = model.isTraining();
         // parameters stop collecting gradients for this pass (their own gradients stay as they were)
         java.util.List<Tensor> trainable = model.trainableParameters();
         for (Tensor p : trainable) p.requiresGrad(false);
-        model.eval();
-        try (HookHandle h = target.registerForwardHook((m, in, out) -> {
+        try (ModeScope mode = model.evalScope(); HookHandle h = target.registerForwardHook((m, in, out) -> {
             out.retainGrad();
             act[0] = out;
             return null;
@@ -53,7 +52,6 @@ public final class GradCam {
             double max = cam.max().item();
             return new Result(cam.div(max + 1e-10), k, logits.detach());
         } finally {
-            model.train(wasTraining);
             for (Tensor p : trainable) p.requiresGrad(true);
         }
     }

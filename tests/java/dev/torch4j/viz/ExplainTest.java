@@ -66,8 +66,11 @@ class ExplainTest {
             Tensor x = Tensor.randn(1, 1, 10, 10);
             Tensor expected = m.get(1).call(m.get(0).call(x)).get(0);
             Fixtures.assertClose(FeatureMaps.capture(m, "1", x), expected, 1e-6);
+            m.get(0).eval(); // a mix of modes, as a frozen backbone inside a training model
             Fixtures.assertClose(FeatureMaps.capture(m, "-2", x.get(0)), expected, 1e-6);
-            assertThat(m.isTraining()).isTrue(); // mode restored
+            assertThat(m.isTraining()).isTrue(); // each module's own mode restored
+            assertThat(m.get(0).isTraining()).isFalse();
+            assertThat(m.get(2).isTraining()).isTrue();
             CatClassifier cat = new CatClassifier(false);
             assertThat(FeatureMaps.capture(cat, "0", Tensor.rand(1, 3, 64, 64)).shape()).containsExactly(32, 62, 62); // conv_layers[0]
             assertThat(FeatureMaps.capture(cat, "conv_layers.3", Tensor.rand(1, 3, 64, 64)).shape()).containsExactly(64, 29, 29);
