@@ -18,7 +18,7 @@ public final class FeatureMaps {
     /** The output of {@code layer} (see {@link Layers#find}) for {@code image} [1, C, H, W] or [C, H, W]: [filters, h, w]. */
     public static Tensor capture(Module model, String layer, Tensor image) {
         Module target = Layers.find(model, layer);
-        Tensor x = image.dim() == 3 ? image.unsqueeze(0) : image;
+        Tensor x = (image.dim() == 3 ? image.unsqueeze(0) : image).to(model.device()); // CPU, CUDA or MPS: where the model is
         if (x.dim() != 4 || x.size(0) != 1) throw new IllegalArgumentException("feature maps of one image [1, C, H, W], got " + Arrays.toString(image.shape()));
         Tensor[] seen = new Tensor[1];
         try (ModeScope mode = model.evalScope(); HookHandle h = target.registerForwardHook((m, in, out) -> {

@@ -61,7 +61,8 @@ public final class FilterVisualizer {
         for (Tensor p : trainable) p.requiresGrad(false); // only the pixels change
         Torch.manualSeed(seed); // the random start image (this reseeds the global generator)
         double start = Double.NaN, end = Double.NaN;
-        Tensor img = Tensor.rand(1, channels, size, size).mul(30).add(150).floor().div(255); // uniform 150..180, as uint8 / 255
+        Tensor img = Tensor.rand(1, channels, size, size).mul(30).add(150).floor().div(255) // uniform 150..180, as uint8 / 255
+                .to(model.device());
         try (ModeScope mode = model.evalScope(); HookHandle h = target.registerForwardHook((m, in, out) -> {
             act[0] = out;
             return null;

@@ -29,7 +29,7 @@ public final class GradCam {
         Module target = Layers.find(model, layer);
         Tensor x = image.dim() == 3 ? image.unsqueeze(0) : image;
         if (x.dim() != 4 || x.size(0) != 1) throw new IllegalArgumentException("Grad-CAM explains one image [1, C, H, W], got " + Arrays.toString(image.shape()));
-        x = x.detach().requiresGrad(true); // so that the layer's output has a gradient even when every parameter is frozen
+        x = x.to(model.device()).detach().requiresGrad(true); // so that the layer's output has a gradient even when every parameter is frozen
         Tensor[] act = new Tensor[1];
         // parameters stop collecting gradients for this pass (their own gradients stay as they were)
         java.util.List<Tensor> trainable = model.trainableParameters();
