@@ -34,7 +34,7 @@ public final class Seed000MnistCnnVsMlp {
         try {
             data = Mnist.load();
         } catch (IllegalStateException e) {
-            data = FashionMnist.DEBIAN_DIR.toFile().isDirectory() ? FashionMnist.load() : FashionMnist.sample();
+            data = FashionMnist.installedOrSample();
             System.out.println("MNIST is not available here; running on Fashion-MNIST (" + data.source() + ")");
         }
         Dataset train = Normalization.MNIST.apply(data.train());

@@ -31,7 +31,7 @@ import java.util.List;
 public final class Seed003FashionLeNet {
     public static void main(String[] args) {
         int epochs = args.length > 0 ? Integer.parseInt(args[0]) : 10;
-        MnistData data = FashionMnist.DEBIAN_DIR.toFile().isDirectory() ? FashionMnist.load() : FashionMnist.sample();
+        MnistData data = FashionMnist.installedOrSample();
         System.out.println("data: " + data.source());
 
         // Normalise with the training images' statistics; split off 10 % for validation.

@@ -25,7 +25,7 @@ import dev.torch4j.vision.SameConvNet;
 public final class Seed004SgdVsAdam {
     public static void main(String[] args) {
         double scale = args.length > 0 ? Double.parseDouble(args[0]) : 1.0;
-        MnistData data = FashionMnist.DEBIAN_DIR.toFile().isDirectory() ? FashionMnist.load() : FashionMnist.sample();
+        MnistData data = FashionMnist.installedOrSample();
 
         run("SGD", Sgd.lr(0.001), (int) Math.max(1, 25 * scale), data);
         run("Adam", Adam.lr(0.001), (int) Math.max(1, 15 * scale), data);

@@ -40,7 +40,7 @@ public final class TransferFashionMnist {
     public static void main(String[] args) {
         int budget = args.length > 0 ? Integer.parseInt(args[0]) : 5;
         int pretrainEpochs = args.length > 1 ? Integer.parseInt(args[1]) : 3;
-        MnistData data = FashionMnist.DEBIAN_DIR.toFile().isDirectory() ? FashionMnist.load() : FashionMnist.sample();
+        MnistData data = FashionMnist.installedOrSample();
         Normalization norm = Normalization.fromData(data.train().inputs());
         TensorDataset train = new TensorDataset(norm.apply(data.train().inputs()), data.train().targets());
         TensorDataset test = new TensorDataset(norm.apply(data.test().inputs()), data.test().targets());

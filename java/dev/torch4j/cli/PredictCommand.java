@@ -6,7 +6,6 @@ import dev.torch4j.tensor.Device;
 import dev.torch4j.tensor.Scope;
 import dev.torch4j.tensor.Tensor;
 import dev.torch4j.tensor.Torch;
-import dev.torch4j.vision.SeedModels;
 import dev.torch4j.vision.Weights;
 import dev.torch4j.vision.Zoo;
 

@@ -27,6 +27,14 @@ public final class FashionMnist {
         return MnistData.fromResources(SPEC, "/dev/torch4j/data/sample");
     }
 
+    /**
+     * The full data set when it is installed in one of the standard places ($TORCH4J_DATA, ~/.torch4j/data,
+     * /usr/share/datasets), else the embedded sample; never downloads.
+     */
+    public static MnistData installedOrSample() {
+        return MnistData.installed(SPEC).orElseGet(FashionMnist::sample);
+    }
+
     /** From the standard places (see {@link MnistData}), downloading where possible. */
     public static MnistData load() {
         return MnistData.load(SPEC, null);

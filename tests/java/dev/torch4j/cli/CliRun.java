@@ -4,8 +4,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 
-/** Runs the CLI in-process and keeps what it printed. */
-final class CliRun {
+/** Runs the CLI in-process and keeps what it printed; CLI test classes hold one or extend it. */
+class CliRun {
     String out, err;
 
     int run(String... args) {

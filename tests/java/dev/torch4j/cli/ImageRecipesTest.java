@@ -21,18 +21,8 @@ import java.util.Random;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The cats-vs-dogs recipes on generated two-class photo folders: they train, learn, and leave their files. */
-public class ImageRecipesTest {
+public class ImageRecipesTest extends CliRun {
     @TempDir Path dir;
-    private final CliRun cli = new CliRun();
-    private String out, err;
-
-    private int run(String... args) {
-        int rc = cli.run(args);
-        out = cli.out;
-        err = cli.err;
-        return rc;
-    }
-
     /**
      * n photos per class of varied size: "cats" light with a dark blob, "dogs" dark with a light blob (a
      * difference that survives seed 000's greyscale), noise everywhere; JPEG and PNG mixed.

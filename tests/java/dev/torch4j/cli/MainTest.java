@@ -5,17 +5,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class MainTest {
-    private final CliRun cli = new CliRun();
-    private String out, err;
-
-    private int run(String... args) {
-        int rc = cli.run(args);
-        out = cli.out;
-        err = cli.err;
-        return rc;
-    }
-
+class MainTest extends CliRun {
     @Test void helpListsTheCommands() {
         assertThat(run("--help")).isZero();
         assertThat(out).contains("version", "summary --model NAME", "bench --model NAME");

@@ -14,18 +14,8 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Every MNIST-type recipe, briefly, on the embedded Fashion-MNIST sample; and every recipe model's summary. */
-class RecipesTest {
+class RecipesTest extends CliRun {
     @TempDir Path dir;
-    private final CliRun cli = new CliRun();
-    private String out, err;
-
-    private int run(String... args) {
-        int rc = cli.run(args);
-        out = cli.out;
-        err = cli.err;
-        return rc;
-    }
-
     @ParameterizedTest
     @ValueSource(strings = {"s0-cnn", "s0-nn", "s1-a", "s1-b", "s1-c", "s2-flat", "s2-gap", "s3-lenet", "s4-sgd", "s4-adam"})
     void recipeTrainsTwoEpochsOnTheSampleAndLeavesItsFiles(String recipe) throws IOException {

@@ -4,7 +4,6 @@ import dev.torch4j.nn.BatchNorm2d;
 import dev.torch4j.nn.Linear;
 import dev.torch4j.nn.Module;
 import dev.torch4j.nn.Sequential;
-import dev.torch4j.nn.StateDict;
 import dev.torch4j.optim.Optimizer;
 import dev.torch4j.optim.ParamGroup;
 import dev.torch4j.optim.Sgd;
