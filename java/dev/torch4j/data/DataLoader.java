@@ -130,6 +130,15 @@ public final class DataLoader implements Iterable<Batch> {
     }
 
     @Override public Iterator<Batch> iterator() {
+        return iterator(0);
+    }
+
+    /**
+     * The current epoch's batches from batch {@code firstBatch} on (the earlier ones are not loaded): where a resumed
+     * run continues in the middle of an epoch.
+     */
+    public Iterator<Batch> iterator(long firstBatch) {
+        if (firstBatch < 0 || firstBatch > batches()) throw new IllegalArgumentException("first batch must be in [0, " + batches() + "], got " + firstBatch);
         dataset.setEpoch(epoch);
         long[] order = order();
         long count = batches();
@@ -137,7 +146,7 @@ public final class DataLoader implements Iterable<Batch> {
         if (prefetch == 0) {
             return new Iterator<>() {
                 private final Lent lent = new Lent();
-                private long next;
+                private long next = firstBatch;
 
                 @Override public boolean hasNext() {
                     if (next < count) return true;
@@ -161,7 +170,7 @@ public final class DataLoader implements Iterable<Batch> {
         return new Iterator<>() {
             private final ArrayDeque<Future<Batch>> ahead = new ArrayDeque<>();
             private final Lent lent = new Lent();
-            private long submitted, delivered;
+            private long submitted = firstBatch, delivered = firstBatch;
 
             private void fill() {
                 while (submitted < count && ahead.size() < prefetch) {

@@ -84,7 +84,11 @@ public final class F {
 
     public static Tensor dropout(Tensor x, double p, boolean training) {
         if (p < 0 || p > 1) throw new IllegalArgumentException("dropout probability must be in [0, 1], got " + p);
-        return run(() -> torch.dropout(h(x), p, training));
+        if (!training || p == 0) return x;
+        if (p == 1) return x.mul(0);
+        // libtorch's own CPU dropout, written out so that the mask comes from this thread's Generator
+        Tensor noise = run(() -> torch.empty_like(h(x))).bernoulli_(1 - p);
+        return x.mul(noise.div(1 - p));
     }
 
     public static Tensor relu(Tensor x) {

@@ -3,7 +3,7 @@ package dev.torch4j.nn;
 import dev.torch4j.tensor.Tensor;
 import dev.torch4j.tensor.Torch;
 
-/** PyTorch's initialisations ({@code torch.nn.init}), drawing from the generator in the same order as PyTorch does. */
+/** PyTorch's initialisations ({@code torch.nn.init}), drawing from the thread's {@link dev.torch4j.tensor.Generator} (or the global one) in the same order as PyTorch does. */
 public final class Init {
     private Init() {}
 
@@ -23,9 +23,7 @@ public final class Init {
     }
 
     static void uniform(Tensor t, double from, double to) {
-        try (Torch.NoGrad g = Torch.noGrad()) {
-            t.handle().uniform_(from, to, new org.bytedeco.pytorch.GeneratorOptional());
-        }
+        t.uniform_(from, to);
     }
 
     /** kaiming_normal_(w, mode="fan_out", nonlinearity="relu"): N(0, 2 / fan_out), torchvision's conv init. */
@@ -36,9 +34,7 @@ public final class Init {
     }
 
     public static void normal(Tensor t, double mean, double std) {
-        try (Torch.NoGrad g = Torch.noGrad()) {
-            t.handle().normal_(mean, std, new org.bytedeco.pytorch.GeneratorOptional());
-        }
+        t.normal_(mean, std);
     }
 
     public static void constant(Tensor t, double value) {

@@ -280,6 +280,7 @@ final class PthFiles {
             }
             sd.put(String.valueOf(e.getKey()), tensorOf(v));
         }
+        sd.describe(file, Map.of());
         return sd;
     }
 

@@ -29,6 +29,11 @@ import java.util.Map;
  * The safetensors format: an 8-byte little-endian header length, a JSON header (dtype, shape and byte
  * range of every tensor), then the raw little-endian data. Reading checks every length and range against
  * the file, so a truncated or hostile file is reported, never trusted.
+ *
+ * <p>Files written here carry a CRC-32C of each tensor's bytes in the {@code __metadata__} map (key
+ * {@code crc32c/NAME}, 8 hex digits; the file stays a plain safetensors file for Python's {@code safetensors}).
+ * Reading verifies every checksum present, so flipped bits are an error naming the file and the tensor;
+ * files from elsewhere, without checksums, are read as they are.
  */
 public final class SafeTensors {
     private static final long MAX_HEADER = 100L << 20;
@@ -58,10 +63,24 @@ public final class SafeTensors {
         }
     }
 
-    /** Writes {@code tensors} to {@code file} atomically. */
+    /** The metadata key prefix of a tensor's checksum. */
+    static final String CRC_KEY = "crc32c/";
+
+    /** Writes {@code tensors} to {@code file} atomically, with a checksum of every tensor. */
     public static void write(Map<String, Tensor> tensors, Path file) {
+        write(tensors, Map.of(), file);
+    }
+
+    /** Writes {@code tensors} and string {@code metadata} (the header's {@code __metadata__}) to {@code file} atomically. */
+    public static void write(Map<String, Tensor> tensors, Map<String, String> metadata, Path file) {
         try (dev.torch4j.tensor.Scope scope = dev.torch4j.tensor.Scope.open()) {
             JsonObject header = new JsonObject();
+            JsonObject meta = new JsonObject();
+            for (Map.Entry<String, String> e : metadata.entrySet()) {
+                if (e.getKey().startsWith(CRC_KEY)) throw new IllegalArgumentException("metadata key '" + e.getKey() + "' is reserved for checksums");
+                meta.addProperty(e.getKey(), e.getValue());
+            }
+            header.add("__metadata__", meta);
             Map<String, Tensor> cpu = new LinkedHashMap<>();
             long offset = 0;
             for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
@@ -78,6 +97,7 @@ public final class SafeTensors {
                 entry.add("data_offsets", range);
                 header.add(e.getKey(), entry);
                 cpu.put(e.getKey(), t);
+                meta.addProperty(CRC_KEY + e.getKey(), crcHex(bytes == 0 ? ByteBuffer.allocate(0) : bytesOf(t, bytes)));
                 offset += bytes;
             }
             byte[] json = new Gson().toJson(header).getBytes(StandardCharsets.UTF_8);
@@ -92,7 +112,7 @@ public final class SafeTensors {
                     for (Tensor t : cpu.values()) {
                         long bytes = t.numel() * elementSize(t.dtype());
                         if (bytes == 0) continue;
-                        ByteBuffer data = new BytePointer(t.handle().data_ptr()).capacity(bytes).asByteBuffer();
+                        ByteBuffer data = bytesOf(t, bytes);
                         while (data.hasRemaining()) ch.write(data);
                     }
                     ch.force(true);
@@ -101,7 +121,20 @@ public final class SafeTensors {
         }
     }
 
-    /** Reads every tensor of a safetensors file into CPU tensors, in file order. */
+    private static ByteBuffer bytesOf(Tensor t, long bytes) {
+        return new BytePointer(t.handle().data_ptr()).capacity(bytes).asByteBuffer();
+    }
+
+    private static String crcHex(ByteBuffer data) {
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(data.duplicate());
+        return String.format(java.util.Locale.ROOT, "%08x", crc.getValue());
+    }
+
+    /**
+     * Reads every tensor of a safetensors file into CPU tensors, in file order, verifying the checksums the file
+     * carries; its {@code __metadata__} (without the checksums) is in {@link StateDict#metadata()}.
+     */
     public static StateDict read(Path file) {
         if (!Files.isRegularFile(file)) throw new StateDictException("no such file: " + file);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
@@ -127,18 +160,31 @@ public final class SafeTensors {
                 throw bad(file, "header is not valid JSON (" + e.getMessage() + ")");
             }
             long dataStart = 8 + headerLen, dataSize = size - dataStart;
+            Map<String, String> meta = new LinkedHashMap<>(), crcs = new LinkedHashMap<>();
+            JsonElement metaJson = header.get("__metadata__");
+            if (metaJson != null) {
+                if (!metaJson.isJsonObject()) throw bad(file, "__metadata__ is not a JSON object");
+                for (Map.Entry<String, JsonElement> e : metaJson.getAsJsonObject().entrySet()) {
+                    if (!e.getValue().isJsonPrimitive() || !e.getValue().getAsJsonPrimitive().isString()) {
+                        throw bad(file, "__metadata__ entry '" + e.getKey() + "' is not a string");
+                    }
+                    (e.getKey().startsWith(CRC_KEY) ? crcs : meta).put(e.getKey(), e.getValue().getAsString());
+                }
+            }
             StateDict out = new StateDict();
             for (Map.Entry<String, JsonElement> e : header.entrySet()) {
                 if (e.getKey().equals("__metadata__")) continue;
-                out.put(e.getKey(), readTensor(file, ch, e.getKey(), e.getValue(), dataStart, dataSize));
+                out.put(e.getKey(), readTensor(file, ch, e.getKey(), e.getValue(), dataStart, dataSize, crcs.get(CRC_KEY + e.getKey())));
             }
+            out.describe(file, meta);
             return out;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
         }
     }
 
-    private static Tensor readTensor(Path file, FileChannel ch, String key, JsonElement spec, long dataStart, long dataSize) throws IOException {
+    private static Tensor readTensor(Path file, FileChannel ch, String key, JsonElement spec, long dataStart, long dataSize,
+                                     String crc) throws IOException {
         try {
             JsonObject o = spec.getAsJsonObject();
             String code = o.get("dtype").getAsString();
@@ -163,7 +209,13 @@ public final class SafeTensors {
             Tensor t = Tensor.zeros(dtype, shape);
             if (bytes > 0) {
                 MappedByteBuffer src = ch.map(FileChannel.MapMode.READ_ONLY, dataStart + begin, bytes);
-                new BytePointer(t.handle().data_ptr()).capacity(bytes).asByteBuffer().put(src);
+                bytesOf(t, bytes).put(src);
+            }
+            if (crc != null) {
+                String actual = crcHex(bytes == 0 ? ByteBuffer.allocate(0) : bytesOf(t, bytes));
+                if (!actual.equalsIgnoreCase(crc)) {
+                    throw bad(file, "tensor '" + key + "' is damaged: its bytes have checksum " + actual + ", the file says " + crc);
+                }
             }
             return t;
         } catch (ArithmeticException | IllegalStateException | NullPointerException | IndexOutOfBoundsException | UnsupportedOperationException e) {

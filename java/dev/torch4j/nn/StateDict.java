@@ -21,11 +21,44 @@ import java.util.Map;
 public final class StateDict extends LinkedHashMap<String, Tensor> {
     private static final long serialVersionUID = 1L;
     private static final int LISTED = 10;
+    private Path source;
+    private Map<String, String> metadata = Map.of();
+    private boolean allowNonFinite;
 
     /** What a non-strict load left out. */
     public record LoadResult(List<String> missingKeys, List<String> unexpectedKeys) {}
 
-    /** Writes {@code .safetensors}, atomically (a crash never leaves a half-written file). */
+    /** The file this state dict was read from (null when made in memory). */
+    public Path source() {
+        return source;
+    }
+
+    /** The string metadata of the file it was read from ({@code .safetensors}' {@code __metadata__}, without checksums). */
+    public Map<String, String> metadata() {
+        return metadata;
+    }
+
+    /** Names {@code file} as where these tensors came from (in error messages). Returns this. */
+    public StateDict withSource(Path file) {
+        source = file;
+        return this;
+    }
+
+    void describe(Path file, Map<String, String> meta) {
+        source = file;
+        metadata = Map.copyOf(meta);
+    }
+
+    /**
+     * Lets {@link Module#loadStateDict} copy NaN and infinite values into a model; by default a floating-point
+     * tensor holding any is refused (a damaged or diverged file), naming the file and the tensor. Returns this.
+     */
+    public StateDict allowNonFinite() {
+        allowNonFinite = true;
+        return this;
+    }
+
+    /** Writes {@code .safetensors}, atomically (a crash never leaves a half-written file), with each tensor's checksum. */
     public void save(Path file) {
         SafeTensors.write(this, file);
     }
@@ -72,10 +105,25 @@ public final class StateDict extends LinkedHashMap<String, Tensor> {
 
     /**
      * Copies these values into {@code model}'s parameters and buffers (converting device and dtype).
-     * Shapes must agree. When strict, missing and unexpected keys are errors too; otherwise they are
-     * returned. Nothing is changed when an error is raised.
+     * Shapes must agree, and floating-point values be finite (unless {@link #allowNonFinite()}). When strict,
+     * missing and unexpected keys are errors too; otherwise they are returned. Nothing is changed when an error
+     * is raised.
      */
     LoadResult loadInto(Module model, boolean strict) {
+        LoadResult result = checkFits(model, strict);
+        StateDict target = model.stateDict();
+        for (Map.Entry<String, Tensor> e : entrySet()) {
+            Tensor t = target.get(e.getKey());
+            if (t != null) t.copy_(e.getValue());
+        }
+        return result;
+    }
+
+    /**
+     * Throws what {@link Module#loadStateDict} would throw for these values, without changing the model: for a caller
+     * that must check several files before it changes anything (resuming a training run).
+     */
+    public LoadResult checkFits(Module model, boolean strict) {
         StateDict target = model.stateDict();
         List<String> missing = new ArrayList<>(), unexpected = new ArrayList<>(), mismatched = new ArrayList<>();
         for (String k : target.keySet()) if (!containsKey(k)) missing.add(k);
@@ -87,7 +135,8 @@ public final class StateDict extends LinkedHashMap<String, Tensor> {
             }
         }
         if (!mismatched.isEmpty() || strict && (!missing.isEmpty() || !unexpected.isEmpty())) {
-            StringBuilder msg = new StringBuilder("state dict does not fit ").append(model.getClass().getSimpleName()).append(':');
+            StringBuilder msg = new StringBuilder("state dict ").append(source == null ? "" : "from " + source + " ")
+                    .append("does not fit ").append(model.getClass().getSimpleName()).append(':');
             list(msg, "shape mismatch", mismatched);
             if (strict) {
                 list(msg, "missing keys", missing);
@@ -95,11 +144,28 @@ public final class StateDict extends LinkedHashMap<String, Tensor> {
             }
             throw new StateDictException(msg.toString());
         }
-        for (Map.Entry<String, Tensor> e : entrySet()) {
-            Tensor t = target.get(e.getKey());
-            if (t != null) t.copy_(e.getValue());
+        if (!allowNonFinite) {
+            List<String> present = new ArrayList<>(target.keySet());
+            present.retainAll(keySet());
+            checkFinite(present);
         }
         return new LoadResult(List.copyOf(missing), List.copyOf(unexpected));
+    }
+
+    /** Refuses NaN or infinite values in the floating-point tensors under {@code keys}. */
+    void checkFinite(java.util.Collection<String> keys) {
+        try (Scope s = Scope.open()) {
+            for (String k : keys) {
+                Tensor t = get(k);
+                if (t == null || !t.dtype().isFloatingPoint()) continue;
+                long bad = t.nonFiniteCount();
+                if (bad > 0) {
+                    throw new StateDictException((source == null ? "state dict" : source.toString()) + ": tensor '" + k + "' holds " + bad
+                            + " NaN or infinite value(s) of " + t.numel() + "; refused (a damaged or diverged file). If they are meant,"
+                            + " load with StateDict.load(file).allowNonFinite()");
+                }
+            }
+        }
     }
 
     private static void list(StringBuilder msg, String what, List<String> items) {

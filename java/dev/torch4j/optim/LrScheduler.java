@@ -22,6 +22,15 @@ public abstract class LrScheduler {
     /** The learning rate after {@code epoch} steps for a group that started at {@code initialLr}. */
     protected abstract double lrAt(int epoch, double initialLr);
 
+    /**
+     * Puts the schedule at {@code steps} calls of {@link #step()} without touching the learning rates (a resumed run
+     * restores those with the optimizer's state).
+     */
+    public void restoreSteps(int steps) {
+        if (steps < 0) throw new IllegalArgumentException("scheduler steps must be >= 0, got " + steps);
+        epoch = steps;
+    }
+
     /** How many times {@link #step()} was called. */
     public int epoch() {
         return epoch;

@@ -108,26 +108,60 @@ public abstract class Optimizer {
         return sd;
     }
 
-    /** Restores what {@link #stateDict()} returned, for the same parameter layout. */
+    /**
+     * Restores what {@link #stateDict()} returned, for the same parameter layout. The whole state is checked first
+     * (keys, group and parameter indices, shapes): on any error nothing is changed.
+     */
     public void loadStateDict(StateDict sd) {
-        List<Tensor> params = new ArrayList<>();
-        for (ParamGroup g : groups) params.addAll(g.params());
+        checkStateDict(sd);
+        List<Tensor> params = allParams();
         for (Map.Entry<String, Tensor> e : sd.entrySet()) {
             String[] k = e.getKey().split("\\.", 3);
-            if (k.length == 3 && k[0].equals("group") && k[2].equals("lr")) {
-                int gi = Integer.parseInt(k[1]);
-                if (gi >= groups.size()) throw new IllegalArgumentException("optimizer state has group " + gi + " but this optimizer has " + groups.size());
-                groups.get(gi).setLr(e.getValue().item());
-            } else if (k.length == 3 && k[0].equals("state")) {
-                int pi = Integer.parseInt(k[1]);
-                if (pi >= params.size()) throw new IllegalArgumentException("optimizer state has parameter " + pi + " but this optimizer has " + params.size());
-                Tensor p = params.get(pi);
-                Tensor value = own(e.getValue().to(p.device()).clone());
-                state.computeIfAbsent(p, x -> new LinkedHashMap<>()).put(k[2], value);
+            if (k[0].equals("group")) {
+                groups.get(Integer.parseInt(k[1])).setLr(e.getValue().item());
             } else {
-                throw new IllegalArgumentException("unexpected optimizer state key '" + e.getKey() + "'");
+                Tensor p = params.get(Integer.parseInt(k[1]));
+                Tensor value = own(e.getValue().to(p.device()).clone());
+                Tensor old = state.computeIfAbsent(p, x -> new LinkedHashMap<>()).put(k[2], value);
+                if (old != null) old.close();
             }
         }
+    }
+
+    /** Throws, naming the key, when {@code sd} does not fit this optimizer's groups and parameters; changes nothing. */
+    public void checkStateDict(StateDict sd) {
+        List<Tensor> params = allParams();
+        String from = sd.source() == null ? "optimizer state" : "optimizer state in " + sd.source();
+        for (Map.Entry<String, Tensor> e : sd.entrySet()) {
+            String[] k = e.getKey().split("\\.", 3);
+            int index;
+            try {
+                index = k.length == 3 ? Integer.parseInt(k[1]) : -1;
+            } catch (NumberFormatException ex) {
+                index = -1;
+            }
+            Tensor v = e.getValue();
+            if (k.length == 3 && k[0].equals("group") && k[2].equals("lr") && index >= 0) {
+                if (index >= groups.size()) throw new IllegalArgumentException(from + " has group " + index + " but this optimizer has " + groups.size());
+                if (v.numel() != 1) throw new IllegalArgumentException(from + ": '" + e.getKey() + "' must hold one value, has " + v.numel());
+            } else if (k.length == 3 && k[0].equals("state") && index >= 0) {
+                if (index >= params.size()) throw new IllegalArgumentException(from + " has parameter " + index + " but this optimizer has " + params.size());
+                Tensor p = params.get(index);
+                // buffers have the parameter's shape; counters (Adam's step) are single values
+                if (!java.util.Arrays.equals(v.shape(), p.shape()) && v.numel() != 1) {
+                    throw new IllegalArgumentException(from + ": '" + e.getKey() + "' has shape " + java.util.Arrays.toString(v.shape())
+                            + " but parameter " + index + " has shape " + java.util.Arrays.toString(p.shape()));
+                }
+            } else {
+                throw new IllegalArgumentException(from + ": unexpected key '" + e.getKey() + "'");
+            }
+        }
+    }
+
+    private List<Tensor> allParams() {
+        List<Tensor> params = new ArrayList<>();
+        for (ParamGroup g : groups) params.addAll(g.params());
+        return params;
     }
 
     public void save(Path file) {

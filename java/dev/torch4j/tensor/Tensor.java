@@ -82,25 +82,73 @@ public final class Tensor implements AutoCloseable {
         return op(() -> torch.full(shape, new Scalar(value), options(DType.FLOAT32)));
     }
 
-    /** Uniform on [0, 1). */
+    /** Uniform on [0, 1), from this thread's {@link Generator} (or the global one), as {@code torch.rand}. */
     public static Tensor rand(long... shape) {
-        Torch.init();
-        checkShape(shape);
-        return op(() -> torch.rand(shape, options(DType.FLOAT32)));
+        return zeros(shape).uniform_(0, 1);
     }
 
-    /** Standard normal. */
+    /** Standard normal, from this thread's {@link Generator} (or the global one), as {@code torch.randn}. */
     public static Tensor randn(long... shape) {
-        Torch.init();
-        checkShape(shape);
-        return op(() -> torch.randn(shape, options(DType.FLOAT32)));
+        return zeros(shape).normal_(0, 1);
     }
 
-    /** Uniform random integers in [0, high) as int64. */
+    /** Uniform random integers in [0, high) as int64, as {@code torch.randint}. */
     public static Tensor randint(long high, long... shape) {
+        Tensor t = zeros(DType.INT64, shape);
+        try {
+            t.handle().random_(0, new LongOptional(high), Generator.forDevice(t.device()));
+        } catch (RuntimeException e) {
+            throw TorchException.from(e);
+        }
+        return t;
+    }
+
+    /** One draw in [0, 2^63 - 1) from libtorch's global CPU generator (seeds derived from {@link Torch#manualSeed}). */
+    static long globalRandomLong() {
         Torch.init();
-        checkShape(shape);
-        return op(() -> torch.randint(high, shape, options(DType.INT64)));
+        return op(() -> torch.zeros(new long[] {1}, options(DType.INT64)).random_(0, new LongOptional(Long.MAX_VALUE),
+                new org.bytedeco.pytorch.GeneratorOptional())).itemLong();
+    }
+
+    /** How many elements are NaN or infinite (0 for integer tensors). */
+    public long nonFiniteCount() {
+        if (!dtype().isFloatingPoint()) return 0;
+        try (Scope s = Scope.open()) {
+            return op(() -> torch.isfinite(handle()).logical_not().sum()).itemLong();
+        }
+    }
+
+    // ---- random fills (in place; from this thread's Generator, else the global one) ---------------------
+
+    /** Fills with U(from, to). */
+    public Tensor uniform_(double from, double to) {
+        try (Torch.NoGrad g = Torch.noGrad()) {
+            handle().uniform_(from, to, Generator.forDevice(device()));
+        } catch (RuntimeException e) {
+            throw TorchException.from(e);
+        }
+        return this;
+    }
+
+    /** Fills with N(mean, std^2). */
+    public Tensor normal_(double mean, double std) {
+        try (Torch.NoGrad g = Torch.noGrad()) {
+            handle().normal_(mean, std, Generator.forDevice(device()));
+        } catch (RuntimeException e) {
+            throw TorchException.from(e);
+        }
+        return this;
+    }
+
+    /** Fills with 1 with probability {@code p}, else 0. */
+    public Tensor bernoulli_(double p) {
+        if (!(p >= 0 && p <= 1)) throw new IllegalArgumentException("bernoulli probability must be in [0, 1], got " + p);
+        try (Torch.NoGrad g = Torch.noGrad()) {
+            handle().bernoulli_(p, Generator.forDevice(device()));
+        } catch (RuntimeException e) {
+            throw TorchException.from(e);
+        }
+        return this;
     }
 
     /** 0, 1, ..., end - 1 as int64. */

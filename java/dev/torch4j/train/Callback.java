@@ -2,17 +2,40 @@ package dev.torch4j.train;
 
 import dev.torch4j.nn.Module;
 
-/** Hooks into a training run; every method has a do-nothing default. */
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The way into a training run (Keras' and Lightning's callbacks): every method has a do-nothing default.
+ *
+ * <p>A callback that keeps something across epochs (a best value, a patience counter) returns it from
+ * {@link #state()} and takes it back in {@link #loadState}: snapshots store it, so a resumed run continues with the
+ * same best value. Values are JSON-like: numbers, strings, booleans, lists and maps of them.
+ */
 public interface Callback {
-    default void onFitStart(Module model, int epochs) {}
+    /** Before the first step (and, in a resumed run, after the snapshot's state was put back). */
+    default void onFitStart(FitContext fit) {}
 
-    /** After each training batch: epoch (1-based), step within the epoch (1-based), steps per epoch, batch loss. */
-    default void onBatchEnd(int epoch, long step, long steps, double loss, long samples) {}
+    /** After each training step. Reading {@link StepInfo#loss()} waits for the device; skip it when not needed. */
+    default void onBatchEnd(StepInfo step) {}
 
-    /** After each epoch; return true to stop training. */
+    /** After each epoch (validation period); return true to stop training. */
     default boolean onEpochEnd(EpochResult result, Module model) {
         return false;
     }
 
     default void onFitEnd(History history, Module model) {}
+
+    /** The metrics this callback reads (e.g. val_loss): checked against what the run measures when fit starts. */
+    default List<String> monitors() {
+        return List.of();
+    }
+
+    /** What this callback must remember across a resume; empty for a callback without state. */
+    default Map<String, Object> state() {
+        return Map.of();
+    }
+
+    /** Takes back what {@link #state()} returned in the run that wrote the snapshot. */
+    default void loadState(Map<String, Object> state) {}
 }

@@ -3,10 +3,14 @@ package dev.torch4j.train;
 import dev.torch4j.nn.Module;
 
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 
 /**
- * Saves the model's weights ({@code .safetensors}, written atomically) whenever the monitored metric
- * improves: {@code Checkpoint.bestBy("val_loss", path)}; losses are minimised, accuracies maximised.
+ * Saves the model's weights ({@code .safetensors}, written atomically, with checksums) whenever the monitored metric
+ * improves: {@code Checkpoint.bestBy("val_loss", path)}; losses are minimised, everything else (accuracies, user
+ * metrics) maximised. The best value so far is part of a snapshot, so a resumed run does not overwrite the file with
+ * a worse epoch.
  */
 public final class Checkpoint implements Callback {
     private final String metric;
@@ -16,26 +20,39 @@ public final class Checkpoint implements Callback {
     private int bestEpoch;
 
     private Checkpoint(String metric, Path file) {
+        if (metric == null || metric.isBlank()) throw new IllegalArgumentException("Checkpoint needs a metric name such as val_loss");
         this.metric = metric;
-        this.maximise = metric.endsWith("acc");
+        this.maximise = !metric.endsWith("loss");
         this.file = file;
         this.best = maximise ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
     }
 
     public static Checkpoint bestBy(String metric, Path file) {
-        new EpochResult(0, 0, 0, 0, 0, 0, 0).get(metric); // fails early on an unknown metric name
         return new Checkpoint(metric, file);
+    }
+
+    @Override public List<String> monitors() {
+        return List.of(metric);
     }
 
     @Override public boolean onEpochEnd(EpochResult r, Module model) {
         double v = r.get(metric);
-        if (Double.isNaN(v)) throw new IllegalStateException("checkpoint monitors " + metric + " but epoch " + r.epoch() + " has none (no validation set?)");
+        if (Double.isNaN(v)) throw new IllegalStateException("checkpoint monitors " + metric + " but epoch " + r.epoch() + " has no value for it");
         if (maximise ? v > best : v < best) {
             best = v;
             bestEpoch = r.epoch();
             model.save(file);
         }
         return false;
+    }
+
+    @Override public Map<String, Object> state() {
+        return Map.of("best", best, "best_epoch", bestEpoch);
+    }
+
+    @Override public void loadState(Map<String, Object> s) {
+        best = ((Number) s.get("best")).doubleValue();
+        bestEpoch = ((Number) s.get("best_epoch")).intValue();
     }
 
     /** The epoch whose weights are in the file (0 before any). */

@@ -2,7 +2,13 @@ package dev.torch4j.train;
 
 import dev.torch4j.nn.Module;
 
-/** Stops training when the monitored metric has not improved for {@code patience} epochs. */
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Stops training when the monitored metric has not improved for {@code patience} epochs (losses minimised, other
+ * metrics maximised). Its best value and counter are part of a snapshot.
+ */
 public final class EarlyStopping implements Callback {
     private final String metric;
     private final int patience;
@@ -14,7 +20,7 @@ public final class EarlyStopping implements Callback {
         if (patience < 1) throw new IllegalArgumentException("patience must be >= 1, got " + patience);
         this.metric = metric;
         this.patience = patience;
-        this.maximise = metric.endsWith("acc");
+        this.maximise = !metric.endsWith("loss");
         this.best = maximise ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
     }
 
@@ -27,6 +33,10 @@ public final class EarlyStopping implements Callback {
         return new EarlyStopping(metric, epochs);
     }
 
+    @Override public List<String> monitors() {
+        return List.of(metric);
+    }
+
     @Override public boolean onEpochEnd(EpochResult r, Module model) {
         double v = r.get(metric);
         if (maximise ? v > best : v < best) {
@@ -35,5 +45,14 @@ public final class EarlyStopping implements Callback {
             return false;
         }
         return ++waited >= patience;
+    }
+
+    @Override public Map<String, Object> state() {
+        return Map.of("best", best, "waited", waited);
+    }
+
+    @Override public void loadState(Map<String, Object> s) {
+        best = ((Number) s.get("best")).doubleValue();
+        waited = ((Number) s.get("waited")).intValue();
     }
 }

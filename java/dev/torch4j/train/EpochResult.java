@@ -1,20 +1,54 @@
 package dev.torch4j.train;
 
-/** One epoch's figures; validation figures are NaN when there was no validation set. */
-public record EpochResult(int epoch, double trainLoss, double trainAccuracy, double validLoss, double validAccuracy,
-                          double lr, double seconds) {
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
-    /** A figure by name: train_loss, train_acc, val_loss, val_acc, lr, seconds. */
+/**
+ * One epoch's (or, when training by iterations, one validation period's) figures by name: {@code train_loss},
+ * {@code train_<metric>} for every metric (built in: {@code train_acc}), the same with {@code val_} when there is a
+ * validation set, {@code lr} (at the start of the epoch) and {@code seconds}.
+ */
+public record EpochResult(int epoch, Map<String, Double> metrics) {
+    public EpochResult {
+        metrics = Collections.unmodifiableMap(new LinkedHashMap<>(metrics));
+    }
+
+    /** A figure by name; unknown names are an error that lists the known ones. */
     public double get(String metric) {
-        switch (metric) {
-            case "epoch": return epoch;
-            case "train_loss": return trainLoss;
-            case "train_acc": return trainAccuracy;
-            case "val_loss": return validLoss;
-            case "val_acc": return validAccuracy;
-            case "lr": return lr;
-            case "seconds": return seconds;
-            default: throw new IllegalArgumentException("unknown metric '" + metric + "'; known: train_loss, train_acc, val_loss, val_acc, lr, seconds");
-        }
+        if (metric.equals("epoch")) return epoch;
+        Double v = metrics.get(metric);
+        if (v == null) throw new IllegalArgumentException("unknown metric '" + metric + "'; this run has: epoch, " + String.join(", ", metrics.keySet()));
+        return v;
+    }
+
+    /** A figure by name, NaN when this epoch does not have it. */
+    public double getOrNaN(String metric) {
+        Double v = metrics.get(metric);
+        return v == null ? Double.NaN : v;
+    }
+
+    public double trainLoss() {
+        return getOrNaN("train_loss");
+    }
+
+    public double trainAccuracy() {
+        return getOrNaN("train_acc");
+    }
+
+    public double validLoss() {
+        return getOrNaN("val_loss");
+    }
+
+    public double validAccuracy() {
+        return getOrNaN("val_acc");
+    }
+
+    public double lr() {
+        return getOrNaN("lr");
+    }
+
+    public double seconds() {
+        return getOrNaN("seconds");
     }
 }

@@ -18,7 +18,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** Per-epoch figures of a training run, as seed 002's history: CSV, JSON and a curves PNG. */
+/**
+ * Per-epoch figures of a training run by name, as seed 002's history: CSV, JSON and a curves PNG. The columns are
+ * {@code epoch} and every metric the rows carry, in the order they first appear.
+ */
 public final class History {
     private final List<EpochResult> epochs = new ArrayList<>();
 
@@ -35,21 +38,39 @@ public final class History {
         return epochs.get(epochs.size() - 1);
     }
 
+    /** One metric over the epochs (NaN where an epoch lacks it). */
     public double[] series(String metric) {
-        return epochs.stream().mapToDouble(e -> e.get(metric)).toArray();
+        if (!metric.equals("epoch") && !columns().contains(metric)) {
+            throw new IllegalArgumentException("unknown metric '" + metric + "'; this history has: " + String.join(", ", columns()));
+        }
+        return epochs.stream().mapToDouble(e -> metric.equals("epoch") ? e.epoch() : e.getOrNaN(metric)).toArray();
+    }
+
+    /** The metric names of all rows, in order of first appearance. */
+    public List<String> columns() {
+        java.util.LinkedHashSet<String> names = new java.util.LinkedHashSet<>();
+        for (EpochResult e : epochs) names.addAll(e.metrics().keySet());
+        return List.copyOf(names);
     }
 
     public String toCsv() {
-        StringBuilder sb = new StringBuilder("epoch,train_loss,train_acc,val_loss,val_acc,lr,seconds\n");
+        List<String> cols = columns();
+        StringBuilder sb = new StringBuilder("epoch");
+        for (String c : cols) sb.append(',').append(c);
+        sb.append('\n');
         for (EpochResult e : epochs) {
-            sb.append(String.format(Locale.ROOT, "%d,%.6f,%.6f,%s,%s,%.8g,%.3f%n", e.epoch(), e.trainLoss(), e.trainAccuracy(),
-                    num(e.validLoss()), num(e.validAccuracy()), e.lr(), e.seconds()));
+            sb.append(e.epoch());
+            for (String c : cols) sb.append(',').append(num(c, e.getOrNaN(c)));
+            sb.append('\n');
         }
         return sb.toString();
     }
 
-    private static String num(double v) {
-        return Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.6f", v);
+    private static String num(String column, double v) {
+        if (Double.isNaN(v)) return "";
+        if (column.equals("seconds")) return String.format(Locale.ROOT, "%.3f", v);
+        if (column.equals("lr")) return String.format(Locale.ROOT, "%.8g", v);
+        return String.format(Locale.ROOT, "%.6f", v);
     }
 
     public void writeCsv(Path file) {
@@ -57,42 +78,58 @@ public final class History {
     }
 
     public void writeJson(Path file) {
+        write(file, new GsonBuilder().setPrettyPrinting().create().toJson(rows()));
+    }
+
+    /** The rows as JSON-like maps ({@code epoch} first; NaN figures left out). */
+    List<Map<String, Object>> rows() {
         List<Map<String, Object>> rows = new ArrayList<>();
         for (EpochResult e : epochs) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("epoch", e.epoch());
-            m.put("train_loss", e.trainLoss());
-            m.put("train_acc", e.trainAccuracy());
-            if (!Double.isNaN(e.validLoss())) {
-                m.put("val_loss", e.validLoss());
-                m.put("val_acc", e.validAccuracy());
-            }
-            m.put("lr", e.lr());
-            m.put("seconds", e.seconds());
+            for (Map.Entry<String, Double> x : e.metrics().entrySet()) if (!x.getValue().isNaN()) m.put(x.getKey(), x.getValue());
             rows.add(m);
         }
-        write(file, new GsonBuilder().setPrettyPrinting().create().toJson(rows));
+        return rows;
+    }
+
+    /** Rebuilds a history from {@link #rows()}. */
+    static History fromRows(List<?> rows) {
+        History h = new History();
+        for (Object o : rows) {
+            Map<?, ?> row = (Map<?, ?>) o;
+            Map<String, Double> metrics = new LinkedHashMap<>();
+            for (Map.Entry<?, ?> x : row.entrySet()) {
+                if (!x.getKey().equals("epoch")) metrics.put((String) x.getKey(), ((Number) x.getValue()).doubleValue());
+            }
+            h.add(new EpochResult(((Number) row.get("epoch")).intValue(), metrics));
+        }
+        return h;
     }
 
     private static void write(Path file, String text) {
-        try {
-            Path dir = file.toAbsolutePath().getParent();
-            if (dir != null) Files.createDirectories(dir);
-            Files.writeString(file, text);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
-        }
+        dev.torch4j.nn.AtomicFiles.writeString(file, text);
     }
 
-    /** Writes a PNG (the name should end in .png) with loss (left) and accuracy (right) against epochs, train and validation, as seed 002's plot_training. */
+    /**
+     * Writes a PNG (the name should end in .png): one chart per metric against epochs, train and validation side by
+     * side, loss first then accuracy and any user metric, as seed 002's plot_training.
+     */
     public void plot(Path file) {
         if (epochs.isEmpty()) throw new IllegalStateException("nothing to plot: no epoch has finished");
-        XYChart loss = chart("Loss", "loss", "train_loss", "val_loss");
-        XYChart acc = chart("Accuracy", "accuracy", "train_acc", "val_acc");
+        List<XYChart> charts = new ArrayList<>();
+        for (String c : columns()) {
+            if (!c.startsWith("train_")) continue;
+            String base = c.substring("train_".length());
+            String title = base.equals("loss") ? "Loss" : base.equals("acc") ? "Accuracy" : base;
+            if (epochs.stream().allMatch(e -> Double.isNaN(e.getOrNaN(c)))) continue;
+            charts.add(chart(title, base.equals("acc") ? "accuracy" : base, c, "val_" + base));
+        }
+        if (charts.isEmpty()) throw new IllegalStateException("nothing to plot: no train_ metric in the history");
         try {
             Path dir = file.toAbsolutePath().getParent();
             if (dir != null) Files.createDirectories(dir);
-            BitmapEncoder.saveBitmap(List.of(loss, acc), 1, 2, file.toString(), BitmapEncoder.BitmapFormat.PNG);
+            BitmapEncoder.saveBitmap(charts, 1, charts.size(), file.toString(), BitmapEncoder.BitmapFormat.PNG);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
         }
@@ -103,10 +140,14 @@ public final class History {
         double[] x = series("epoch");
         c.getStyler().setChartBackgroundColor(Color.WHITE);
         c.getStyler().setDecimalPattern("#0.###");
-        XYSeries t = c.addSeries("train", x, series(train));
+        XYSeries t = c.addSeries("train", x, nanSeries(train));
         t.setMarker(SeriesMarkers.CIRCLE);
-        boolean hasValid = epochs.stream().anyMatch(e -> !Double.isNaN(e.validLoss()));
-        if (hasValid) c.addSeries("validation", x, series(valid)).setMarker(SeriesMarkers.DIAMOND);
+        boolean hasValid = epochs.stream().anyMatch(e -> !Double.isNaN(e.getOrNaN(valid)));
+        if (hasValid) c.addSeries("validation", x, nanSeries(valid)).setMarker(SeriesMarkers.DIAMOND);
         return c;
+    }
+
+    private double[] nanSeries(String metric) {
+        return epochs.stream().mapToDouble(e -> e.getOrNaN(metric)).toArray();
     }
 }

@@ -4,10 +4,13 @@ import dev.torch4j.nn.Module;
 
 import java.nio.file.Path;
 
-/** Rewrites the history as CSV and/or JSON after every epoch, so an interrupted run keeps its log. */
+/**
+ * Rewrites the run's history as CSV and/or JSON after every epoch (atomically), so an interrupted run keeps its
+ * log; a resumed run writes the rows from before the snapshot too.
+ */
 public final class HistoryWriter implements Callback {
     private final Path csv, json;
-    private final History history = new History();
+    private History history;
 
     private HistoryWriter(Path csv, Path json) {
         this.csv = csv;
@@ -26,8 +29,15 @@ public final class HistoryWriter implements Callback {
         return new HistoryWriter(csvFile, jsonFile);
     }
 
+    @Override public void onFitStart(FitContext fit) {
+        history = fit.history();
+    }
+
     @Override public boolean onEpochEnd(EpochResult result, Module model) {
-        history.add(result);
+        if (history == null) { // used outside a Trainer: keep a history of our own
+            history = new History();
+        }
+        if (history.epochs().isEmpty() || history.last() != result) history.add(result);
         if (csv != null) history.writeCsv(csv);
         if (json != null) history.writeJson(json);
         return false;

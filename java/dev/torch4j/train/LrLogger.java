@@ -4,6 +4,7 @@ import dev.torch4j.nn.Module;
 
 import java.io.PrintStream;
 import java.util.Locale;
+import java.util.Map;
 
 /** Prints the learning rate whenever it changes from one epoch to the next. */
 public final class LrLogger implements Callback {
@@ -22,5 +23,13 @@ public final class LrLogger implements Callback {
         if (r.lr() != last) out.printf(Locale.ROOT, "epoch %d: learning rate %.6g%n", r.epoch(), r.lr());
         last = r.lr();
         return false;
+    }
+
+    @Override public Map<String, Object> state() {
+        return Double.isNaN(last) ? Map.of() : Map.of("last", last);
+    }
+
+    @Override public void loadState(Map<String, Object> s) {
+        if (s.get("last") instanceof Number n) last = n.doubleValue();
     }
 }

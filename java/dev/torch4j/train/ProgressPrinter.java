@@ -4,17 +4,20 @@ import dev.torch4j.nn.Module;
 
 import java.io.PrintStream;
 import java.util.Locale;
+import java.util.Map;
 
 /**
- * Console progress: on a terminal, a bar redrawn in place with running loss, throughput and ETA; otherwise
- * (logs, CI) one plain line per epoch.
+ * Console progress: on a terminal, a bar redrawn in place every 10 steps with the running loss, throughput and ETA
+ * (reading the loss from the device only then); otherwise (logs, CI) one plain line per epoch, with every metric the
+ * epoch carries.
  */
 public final class ProgressPrinter implements Callback {
+    private static final int REDRAW_EVERY = 10;
     private final PrintStream out;
     private final boolean terminal;
     private int epochs;
     private long epochStart, samples;
-    private double lossSum;
+    private int currentPeriod = -1;
 
     public ProgressPrinter(PrintStream out, boolean terminal) {
         this.out = out;
@@ -26,35 +29,48 @@ public final class ProgressPrinter implements Callback {
         return new ProgressPrinter(System.out, System.console() != null);
     }
 
-    @Override public void onFitStart(Module model, int epochs) {
-        this.epochs = epochs;
+    @Override public void onFitStart(FitContext fit) {
+        this.epochs = fit.periods();
     }
 
-    @Override public void onBatchEnd(int epoch, long step, long steps, double loss, long batchSamples) {
-        if (step == 1) {
+    @Override public void onBatchEnd(StepInfo s) {
+        if (s.period() != currentPeriod) {
+            currentPeriod = s.period();
             epochStart = System.nanoTime();
             samples = 0;
-            lossSum = 0;
         }
-        samples += batchSamples;
-        lossSum += loss * batchSamples;
-        if (!terminal || (step % 10 != 0 && step != steps)) return;
+        samples += s.batchSize();
+        if (!terminal || (s.step() % REDRAW_EVERY != 0 && s.step() != s.steps())) return;
         double elapsed = (System.nanoTime() - epochStart) / 1e9;
         double rate = samples / Math.max(elapsed, 1e-9);
-        double eta = elapsed / step * (steps - step);
-        int width = 30, done = (int) (width * step / steps);
-        out.printf(Locale.ROOT, "\repoch %d/%d [%s%s] %d/%d loss %.4f %.0f samples/s ETA %.0fs ", epoch, epochs,
-                "=".repeat(done), " ".repeat(width - done), step, steps, lossSum / samples, rate, eta);
+        double eta = elapsed / Math.max(1, samples) * s.batchSize() * (s.steps() - s.step());
+        int width = 30, done = (int) (width * s.step() / s.steps());
+        out.printf(Locale.ROOT, "\repoch %d/%d [%s%s] %d/%d loss %.4f %.0f samples/s ETA %.0fs ", s.period(), epochs,
+                "=".repeat(done), " ".repeat(width - done), s.step(), s.steps(), s.meanLoss(), rate, eta);
         out.flush();
     }
 
     @Override public boolean onEpochEnd(EpochResult r, Module model) {
         if (terminal) out.print("\r");
-        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "epoch %d/%d  train loss %.4f acc %.4f", r.epoch(), epochs,
-                r.trainLoss(), r.trainAccuracy()));
-        if (!Double.isNaN(r.validLoss())) sb.append(String.format(Locale.ROOT, "  val loss %.4f acc %.4f", r.validLoss(), r.validAccuracy()));
-        sb.append(String.format(Locale.ROOT, "  lr %.3g  %.1fs", r.lr(), r.seconds()));
-        out.println(sb);
+        out.println(line(r, epochs));
         return false;
+    }
+
+    /** {@code epoch 2/10  train loss 0.4321 acc 0.8765  val loss ... acc ...  lr 0.00100  1.2s}; user metrics by name. */
+    static String line(EpochResult r, int epochs) {
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "epoch %d/%d ", r.epoch(), epochs));
+        for (String side : new String[] {"train", "val"}) {
+            String prefix = side + "_";
+            boolean first = true;
+            for (Map.Entry<String, Double> e : r.metrics().entrySet()) {
+                if (!e.getKey().startsWith(prefix) || e.getValue().isNaN()) continue;
+                sb.append(first ? " " + side + " " : " ").append(e.getKey().substring(prefix.length()))
+                        .append(String.format(Locale.ROOT, " %.4f", e.getValue()));
+                first = false;
+            }
+            if (!first) sb.append(' ');
+        }
+        sb.append(String.format(Locale.ROOT, " lr %.3g  %.1fs", r.lr(), r.seconds()));
+        return sb.toString();
     }
 }

@@ -8,43 +8,61 @@ import dev.torch4j.optim.Adam;
 import dev.torch4j.optim.LrScheduler;
 import dev.torch4j.optim.Optimizer;
 import dev.torch4j.tensor.Device;
-import dev.torch4j.tensor.Scope;
+import dev.torch4j.tensor.Generator;
 import dev.torch4j.tensor.Tensor;
-import dev.torch4j.tensor.Torch;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
- * Trains a model epoch by epoch: per step zero-grad, forward, loss, backward, optimizer step, each in its
- * own {@link Scope}; validation after each epoch; callbacks for checkpoints, early stopping and progress.
+ * Trains a model: a {@link TrainStep} per batch (zero-grad, forward and loss, backward, optimizer step, each step in
+ * its own scope), an {@link EvalLoop} after each epoch, metrics by name, callbacks as the way in, and snapshots that
+ * let a killed run continue exactly.
  *
  * <pre>{@code
  * History h = Trainer.of(model).loss(Loss.crossEntropy()).optimizer(Adam.lr(1e-3))
- *     .epochs(10).batchSize(64).seed(42).fit(train, valid);
+ *     .epochs(10).batchSize(64).seed(42).snapshots(Path.of("run")).fit(train, valid);
  * }</pre>
  *
- * Classification accuracy is computed from the outputs: argmax for [N, C] with C > 1; for one output per
- * sample, logits above 0 (or probabilities above 0.5 with {@link #probabilities(boolean)}) mean class 1.
+ * <p>Randomness: the trainer draws Dropout masks and any other random op of the step from a {@link Generator} of its
+ * own, seeded by {@link #seed} (or, without one, from the global generator, so {@code Torch.manualSeed} still fixes
+ * a run); shuffling follows (seed, epoch). Two trainers in two threads therefore give what each gives alone.
+ *
+ * <p>Host synchronisation: the loss and the metrics are added up on the device; the loss is checked for NaN every
+ * {@link #checkEvery} steps and the metrics are read once per epoch.
+ *
+ * <p>Options are checked when {@link #fit} starts: combinations that cannot work are refused with a message that
+ * names them. A trainer is for one thread.
  */
 public final class Trainer {
+    private static final int DEFAULT_EPOCHS = 10;
     private final Module model;
     private Loss loss = Loss.crossEntropy();
     private Optimizer optimizer;
     private Function<Optimizer, LrScheduler> scheduler;
     private boolean schedulePerBatch;
-    private int epochs = 10, batchSize = 64;
+    private Integer epochs;
+    private int batchSize = 64;
     private Device device;
     private Long seed;
     private boolean shuffle = true, skipNonFinite, probabilities;
     private final List<Callback> callbacks = new ArrayList<>();
+    private List<Metric> metrics;
     private boolean progress = true;
     private long iterations, validateEvery;
     private TrainStep customStep;
-    private java.nio.file.Path snapshotDir, resumeDir;
+    private int checkEvery = 50;
+    private Path snapshotDir, resumeDir;
+    private long snapshotSteps;
+    private final Map<String, String> tags = new LinkedHashMap<>();
 
     private Trainer(Module model) {
         this.model = model;
@@ -79,6 +97,7 @@ public final class Trainer {
         return this;
     }
 
+    /** Epochs to train (default 10); not together with {@link #iterations}. */
     public Trainer epochs(int n) {
         if (n < 1) throw new IllegalArgumentException("epochs must be >= 1, got " + n);
         epochs = n;
@@ -97,7 +116,7 @@ public final class Trainer {
         return this;
     }
 
-    /** Seeds libtorch and the shuffling: two CPU runs with the same seed and threads give the same losses. */
+    /** Seeds the trainer's random streams and the shuffling: two CPU runs with the same seed and threads are equal bit for bit. */
     public Trainer seed(long s) {
         seed = s;
         return this;
@@ -108,7 +127,10 @@ public final class Trainer {
         return this;
     }
 
-    /** Skip a batch whose loss is NaN or infinite instead of stopping (the default stops with a message). */
+    /**
+     * Skip a batch whose loss is NaN or infinite instead of stopping (the default stops with a message). Skipping
+     * must look at every step's loss, so it synchronises with the device once per step.
+     */
     public Trainer skipNonFiniteLoss(boolean on) {
         skipNonFinite = on;
         return this;
@@ -121,7 +143,25 @@ public final class Trainer {
     }
 
     public Trainer callbacks(Callback... cs) {
-        callbacks.addAll(Arrays.asList(cs));
+        for (Callback c : cs) {
+            if (c == null) throw new IllegalArgumentException("callbacks must not be null");
+            callbacks.add(c);
+        }
+        return this;
+    }
+
+    /**
+     * The metrics measured on training and validation batches, in place of the default (accuracy): each appears as
+     * {@code train_<name>} and {@code val_<name>}. Give {@link Metric#accuracy()} too to keep it.
+     */
+    public Trainer metrics(Metric... ms) {
+        Set<String> names = new LinkedHashSet<>();
+        for (Metric m : ms) {
+            if (!m.name().matches("[A-Za-z0-9_]+")) throw new IllegalArgumentException("metric name '" + m.name() + "' must be letters, digits and '_'");
+            if (m.name().equals("loss")) throw new IllegalArgumentException("'loss' is the loss's own name; call the metric something else");
+            if (!names.add(m.name())) throw new IllegalArgumentException("two metrics are named '" + m.name() + "'");
+        }
+        metrics = List.of(ms);
         return this;
     }
 
@@ -132,8 +172,8 @@ public final class Trainer {
     }
 
     /**
-     * Trains for a number of batches instead of epochs (seed 001: 3,000 iterations), validating every
-     * {@code validateEvery} of them; each validation period becomes one row of the history.
+     * Trains for {@code total} batches instead of epochs (seed 001: 3,000 iterations), validating every
+     * {@code validateEvery} of them and after the last; each validation period becomes one row of the history.
      */
     public Trainer iterations(long total, long validateEvery) {
         if (total < 1 || validateEvery < 1 || validateEvery > total) {
@@ -144,28 +184,49 @@ public final class Trainer {
         return this;
     }
 
-    /** Replaces the default step (loss of the model's output against the targets) with your own. */
+    /** Replaces the default step (the loss of the model's output against the targets) with your own. */
     public Trainer step(TrainStep custom) {
         customStep = custom;
         return this;
     }
 
-    /**
-     * After every epoch, saves what a resumed run needs into {@code dir}: the weights, the optimizer state and
-     * the history so far ({@code model.safetensors}, {@code optimizer.safetensors}, {@code history.json};
-     * each written atomically).
-     */
-    public Trainer snapshotEvery(java.nio.file.Path dir) {
-        snapshotDir = dir;
+    /** How often (in steps) the loss is checked for NaN and infinity; 1 checks every step. Default 50. */
+    public Trainer checkEvery(int steps) {
+        if (steps < 1) throw new IllegalArgumentException("checkEvery must be >= 1, got " + steps);
+        checkEvery = steps;
         return this;
     }
 
     /**
-     * Continues the run saved in {@code dir} by {@link #snapshotEvery}: weights, optimizer state, history,
-     * scheduler position and data order are restored, and training goes on up to the configured epochs.
+     * Writes a {@link Snapshot} into {@code dir} after every epoch (validation period): everything {@link #resumeFrom}
+     * needs to continue the run exactly.
      */
-    public Trainer resumeFrom(java.nio.file.Path dir) {
+    public Trainer snapshots(Path dir) {
+        return snapshots(dir, 0);
+    }
+
+    /** As {@link #snapshots(Path)}, and also every {@code everySteps} steps inside an epoch (0: at epoch ends only). */
+    public Trainer snapshots(Path dir, long everySteps) {
+        if (everySteps < 0) throw new IllegalArgumentException("snapshot interval must be >= 0 steps, got " + everySteps);
+        snapshotDir = dir;
+        snapshotSteps = everySteps;
+        return this;
+    }
+
+    /**
+     * Continues the run whose snapshots are in {@code dir}: weights, optimizer and scheduler state, random streams,
+     * position in the data, history and callbacks' state are restored (after the whole snapshot was checked), and
+     * training goes on up to the configured epochs. The options must be those the run was started with (more epochs
+     * are allowed); a contradiction is an error.
+     */
+    public Trainer resumeFrom(Path dir) {
         resumeDir = dir;
+        return this;
+    }
+
+    /** A note stored in every snapshot (e.g. the command line that started the run); see {@link Snapshot#tags()}. */
+    public Trainer tag(String key, String value) {
+        tags.put(key, value);
         return this;
     }
 
@@ -178,88 +239,326 @@ public final class Trainer {
         return device;
     }
 
-    /** Trains for the configured epochs; {@code valid} may be null. */
+    /** Trains for the configured epochs (or iterations); {@code valid} may be null. */
     public History fit(Dataset train, Dataset valid) {
+        List<Metric> ms = metricsInUse();
         if (train.size() == 0) throw new IllegalArgumentException("the training set is empty");
-        if (seed != null) Torch.manualSeed(seed);
+        if (epochs != null && iterations > 0) {
+            throw new IllegalStateException("both epochs(" + epochs + ") and iterations(" + iterations + ", " + validateEvery + ") are set; choose one");
+        }
+        if (snapshotDir != null && Files.exists(snapshotDir) && !Files.isDirectory(snapshotDir)) {
+            throw new IllegalArgumentException("snapshot directory " + snapshotDir + " is a file");
+        }
+        Snapshot snap = null;
+        if (resumeDir != null) {
+            Snapshot.removeStale(resumeDir);
+            snap = Snapshot.latest(resumeDir).orElseThrow(() -> new IllegalArgumentException("no training snapshot in " + resumeDir
+                    + (Files.isDirectory(resumeDir) ? " (no snapshot-*.safetensors file)" : " (no such directory)")));
+        }
+        if (snapshotDir != null) Snapshot.removeStale(snapshotDir);
         model.to(device());
         if (optimizer == null) optimizer = Adam.lr(1e-3);
         if (optimizer.groups().isEmpty()) optimizer.on(model);
         LrScheduler sched = scheduler == null ? null : scheduler.apply(optimizer);
         List<Callback> all = new ArrayList<>(callbacks);
         if (progress) all.add(ProgressPrinter.console());
-        DataLoader loader = shuffle ? DataLoader.shuffled(train, batchSize, seed == null ? 0 : seed) : DataLoader.sequential(train, batchSize);
-        History history = new History();
-        boolean byIterations = iterations > 0;
-        int done = 0;
-        if (resumeDir != null) {
-            if (byIterations) throw new IllegalStateException("resuming is supported for epoch-based training only");
-            done = Snapshots.restore(resumeDir, model, optimizer, history);
-            for (int i = 0; i < done && sched != null && !schedulePerBatch; i++) sched.step();
-            if (done >= epochs) throw new IllegalStateException("the run in " + resumeDir + " already finished " + done + " epochs; ask for more than " + epochs);
-        }
-        int periods = byIterations ? (int) (iterations / validateEvery) : epochs;
-        long periodSteps = byIterations ? validateEvery : loader.batches();
-        for (Callback c : all) c.onFitStart(model, periods);
-        Batches batches = new Batches(loader, done);
-        for (int period = done + 1; period <= periods; period++) {
-            long t0 = System.nanoTime();
-            double lr = optimizer.lr();
-            model.train();
-            double lossSum = 0;
-            long correct = 0, seen = 0;
-            for (long step = 1; step <= periodSteps; step++) {
-                try (Scope s = Scope.open()) {
-                    Batch b = batches.next();
-                    if (b.inputs().size(0) != b.targets().size(0)) {
-                        throw new TrainingException("batch " + step + " of epoch " + period + " has " + b.inputs().size(0) + " inputs but "
-                                + b.targets().size(0) + " targets");
-                    }
-                    Batch onDevice = new Batch(b.inputs().to(device), b.targets().to(device));
-                    optimizer.zeroGrad();
-                    Tensor out = customStep == null ? model.call(onDevice.inputs()) : null;
-                    Tensor l = customStep == null ? loss.compute(out, targetFor(out, onDevice.targets())) : customStep.loss(model, onDevice);
-                    double lv = l.item();
-                    if (!Double.isFinite(lv)) {
-                        if (skipNonFinite) continue;
-                        throw new TrainingException("loss is " + lv + " at " + (byIterations ? "iteration " + ((period - 1) * periodSteps + step)
-                                : "epoch " + period + ", step " + step + " of " + periodSteps) + " (batch of " + b.size()
-                                + "); lower the learning rate, check the inputs for NaN, or use skipNonFiniteLoss(true)");
-                    }
-                    l.backward();
-                    optimizer.step();
-                    if (sched != null && schedulePerBatch) sched.step();
-                    lossSum += lv * b.size();
-                    if (out != null) correct += correctIn(out, onDevice.targets());
-                    seen += b.size();
-                    for (Callback c : all) c.onBatchEnd(period, step, periodSteps, lv, b.size());
+
+        long runSeed = seed != null ? seed : snap != null ? ((Number) snap.section("options").get("seed")).longValue()
+                : Generator.fromGlobal().seed();
+        DataLoader loader = shuffle ? DataLoader.shuffled(train, batchSize, runSeed) : DataLoader.sequential(train, batchSize);
+        Plan plan = new Plan(iterations > 0, iterations, validateEvery, epochs == null ? DEFAULT_EPOCHS : epochs, loader.batches());
+        Map<String, Object> options = options(plan, train, runSeed, ms);
+        Set<String> names = metricNames(ms, valid != null);
+        for (Callback c : all) {
+            for (String m : c.monitors()) {
+                if (!names.contains(m)) {
+                    throw new IllegalStateException(c.getClass().getSimpleName() + " monitors " + m + ", which this run does not measure"
+                            + (m.startsWith("val_") && valid == null ? " (fit was given no validation set)" : "") + "; it measures: " + String.join(", ", names));
                 }
             }
-            if (sched != null && !schedulePerBatch) sched.step();
-            Evaluation v = valid == null ? null : evaluate(valid);
-            double trainAcc = seen == 0 || customStep != null ? Double.NaN : correct / (double) seen;
-            EpochResult r = new EpochResult(period, seen == 0 ? Double.NaN : lossSum / seen, trainAcc,
-                    v == null ? Double.NaN : v.loss(), v == null ? Double.NaN : v.accuracy(), lr, (System.nanoTime() - t0) / 1e9);
-            history.add(r);
-            if (snapshotDir != null && !byIterations) Snapshots.save(snapshotDir, model, optimizer, history);
-            boolean stop = false;
-            for (Callback c : all) stop |= c.onEpochEnd(r, model);
-            if (stop) break;
+        }
+        Generator gen = Generator.seeded(runSeed);
+        History history = new History();
+        Position pos = new Position();
+        Accumulator acc = new Accumulator(device(), ms);
+        try {
+            if (snap != null) restore(snap, options, plan, sched, gen, all, history, pos, acc);
+            FitContext ctx = new FitContext(model, plan.periods(), plan.stepsIn(Math.min(pos.period, plan.periods())), names, history,
+                    pos.period, pos.step, plan.byIterations());
+            for (Callback c : all) c.onFitStart(ctx);
+            try (Generator.Use u = gen.use(); LossWatch watch = new LossWatch(device(), skipNonFinite ? 1 : checkEvery, plan)) {
+                run(train, valid, loader, plan, options, sched, gen, all, history, pos, acc, ms, watch);
+            }
+        } finally {
+            acc.close();
         }
         for (Callback c : all) c.onFitEnd(history, model);
         return history;
     }
 
-    /** Batches across epochs: a new (seeded) order each time the loader is exhausted. */
+    private List<Metric> metricsInUse() {
+        if (metrics != null) return metrics;
+        return List.of(probabilities ? Metric.accuracyOfProbabilities() : Metric.accuracy());
+    }
+
+    private static Set<String> metricNames(List<Metric> ms, boolean validated) {
+        Set<String> names = new LinkedHashSet<>();
+        names.add("train_loss");
+        for (Metric m : ms) names.add("train_" + m.name());
+        if (validated) {
+            names.add("val_loss");
+            for (Metric m : ms) names.add("val_" + m.name());
+        }
+        names.add("lr");
+        names.add("seconds");
+        return names;
+    }
+
+    /** Epochs or validation periods, and the steps in each. */
+    record Plan(boolean byIterations, long iterations, long validateEvery, int epochs, long batchesPerEpoch) {
+        int periods() {
+            return byIterations ? Math.toIntExact((iterations + validateEvery - 1) / validateEvery) : epochs;
+        }
+
+        /** Steps in period {@code p} (from 1): the last validation period may be shorter. */
+        long stepsIn(int p) {
+            return byIterations ? Math.min(validateEvery, iterations - (p - 1) * validateEvery) : batchesPerEpoch;
+        }
+    }
+
+    /** Where the run is: the period (from 1) it is in, the steps of it done, the steps done in all. */
+    static final class Position {
+        int period = 1;
+        long step, global, skipped;
+        double periodLr = Double.NaN, secondsBefore;
+    }
+
+    /** The options that must not change between a run and its resumption (epochs and iterations may grow). */
+    private Map<String, Object> options(Plan plan, Dataset train, long runSeed, List<Metric> ms) {
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("model", model.getClass().getName());
+        o.put("parameters", model.parameterCount());
+        o.put("optimizer", optimizer.getClass().getName());
+        o.put("batch_size", batchSize);
+        o.put("shuffle", shuffle);
+        o.put("seed", runSeed);
+        o.put("train_size", train.size());
+        o.put("by_iterations", plan.byIterations());
+        if (plan.byIterations()) o.put("validate_every", plan.validateEvery());
+        o.put("metrics", ms.stream().map(Metric::name).toList());
+        o.put("scheduler_per_batch", scheduler != null && schedulePerBatch);
+        return o;
+    }
+
+    private void restore(Snapshot snap, Map<String, Object> options, Plan plan, LrScheduler sched, Generator gen, List<Callback> all,
+                         History history, Position pos, Accumulator acc) {
+        Map<String, Object> saved = snap.section("options");
+        for (Map.Entry<String, Object> e : options.entrySet()) {
+            Object was = saved.get(e.getKey());
+            if (!same(was, e.getValue())) {
+                throw new IllegalArgumentException("cannot resume the run in " + snap.file().getParent() + ": it was started with "
+                        + e.getKey() + " = " + was + ", this trainer has " + e.getValue() + "; resume with the run's own options");
+            }
+        }
+        // check everything before anything changes
+        dev.torch4j.nn.StateDict modelState = snap.tensors("model"), optimState = snap.tensors("optimizer");
+        modelState.checkFits(model, true);
+        optimizer.checkStateDict(optimState);
+        Map<String, Tensor> random = new LinkedHashMap<>(snap.tensors("random"));
+        if (random.isEmpty()) throw snap.damaged("no random state");
+        gen.checkState(random);
+        Map<String, Object> m = snap.manifest();
+        int period;
+        long step, global;
+        try {
+            period = ((Number) m.get("period")).intValue();
+            step = ((Number) m.get("step")).longValue();
+            global = ((Number) m.get("global_step")).longValue();
+        } catch (RuntimeException e) {
+            throw snap.damaged("no position (" + e + ")");
+        }
+        if (Boolean.TRUE.equals(m.get("stopped"))) {
+            throw new IllegalStateException("the run in " + snap.file().getParent() + " was stopped by a callback after epoch " + (period - 1)
+                    + "; there is nothing to continue");
+        }
+        if (period > plan.periods()) {
+            throw new IllegalStateException("the run in " + snap.file().getParent() + " already finished " + (period - 1)
+                    + (plan.byIterations() ? " validation periods" : " epochs") + "; ask for more than " + plan.periods());
+        }
+        if (step >= plan.stepsIn(period)) throw snap.damaged("step " + step + " is past the end of period " + period);
+        History restored;
+        try {
+            restored = History.fromRows((List<?>) m.getOrDefault("history", List.of()));
+        } catch (RuntimeException e) {
+            throw snap.damaged("unreadable history (" + e + ")");
+        }
+        if (restored.epochs().size() != period - 1) throw snap.damaged("history has " + restored.epochs().size() + " rows for period " + period);
+        // apply
+        model.loadStateDict(modelState, true);
+        optimizer.loadStateDict(optimState);
+        gen.setState(random);
+        if (sched != null) sched.restoreSteps(((Number) m.getOrDefault("scheduler_steps", 0)).intValue());
+        for (EpochResult r : restored.epochs()) history.add(r);
+        Map<String, Object> states = snap.section("callbacks");
+        Map<String, Callback> keyed = keyed(all);
+        for (Map.Entry<String, Callback> e : keyed.entrySet()) {
+            Object s = states.get(e.getKey());
+            if (s instanceof Map<?, ?> map) {
+                @SuppressWarnings("unchecked") Map<String, Object> st = (Map<String, Object>) map;
+                e.getValue().loadState(st);
+            }
+        }
+        pos.period = period;
+        pos.step = step;
+        pos.global = global;
+        if (step > 0) {
+            pos.periodLr = ((Number) m.get("period_lr")).doubleValue();
+            pos.secondsBefore = ((Number) m.getOrDefault("period_seconds", 0)).doubleValue();
+            pos.skipped = ((Number) m.getOrDefault("skipped", 0)).longValue();
+            acc.restore(snap.tensors("running"), ((Number) m.get("samples")).longValue(), ((Number) m.get("measured")).longValue());
+        }
+    }
+
+    private static boolean same(Object a, Object b) {
+        if (a instanceof Number x && b instanceof Number y) return x.doubleValue() == y.doubleValue();
+        if (a instanceof List<?> x && b instanceof List<?> y) return x.equals(y);
+        return a != null && a.equals(b);
+    }
+
+    /** Callbacks by a stable key (class name, and its index among callbacks of that class), for their saved state. */
+    private static Map<String, Callback> keyed(List<Callback> all) {
+        Map<String, Callback> out = new LinkedHashMap<>();
+        Map<String, Integer> seen = new LinkedHashMap<>();
+        for (Callback c : all) {
+            String name = c.getClass().getName();
+            int i = seen.merge(name, 1, Integer::sum) - 1;
+            out.put(name + "#" + i, c);
+        }
+        return out;
+    }
+
+    private void run(Dataset train, Dataset valid, DataLoader loader, Plan plan, Map<String, Object> options, LrScheduler sched,
+                     Generator gen, List<Callback> all, History history, Position pos, Accumulator acc, List<Metric> ms, LossWatch watch) {
+        TrainStep step = customStep != null ? customStep : TrainStep.standard(loss);
+        EvalLoop eval = new EvalLoop(loss, ms, batchSize, device());
+        Batches batches = new Batches(loader, pos.global);
+        for (int period = pos.period; period <= plan.periods(); period++) {
+            long steps = plan.stepsIn(period);
+            if (pos.step == 0) {
+                pos.periodLr = optimizer.lr();
+                pos.secondsBefore = 0;
+                pos.skipped = 0;
+                acc.reset();
+            }
+            long t0 = System.nanoTime();
+            model.train();
+            while (pos.step < steps) {
+                try (dev.torch4j.tensor.Scope s = dev.torch4j.tensor.Scope.open()) {
+                    Batch b = batches.next();
+                    long n = b.size();
+                    if (b.targets().size(0) != n) {
+                        throw new TrainingException("batch " + (pos.step + 1) + " of " + where(plan, period) + " has " + n + " inputs but "
+                                + b.targets().size(0) + " targets");
+                    }
+                    Batch onDevice = new Batch(b.inputs().to(device), b.targets().to(device));
+                    optimizer.zeroGrad();
+                    StepOutput o = step.run(model, onDevice);
+                    if (o.loss().numel() != 1) {
+                        throw new TrainingException("the step's loss must be a single value, got shape " + Arrays.toString(o.loss().shape())
+                                + " (a loss with Reduction.NONE needs .mean() or .sum())");
+                    }
+                    pos.step++;
+                    pos.global++;
+                    if (skipNonFinite && !Double.isFinite(o.loss().item())) {
+                        pos.skipped++;
+                    } else {
+                        o.loss().backward();
+                        optimizer.step();
+                        acc.add(o, n);
+                        watch.record(o.loss(), period, pos.step, steps, n);
+                    }
+                    if (sched != null && schedulePerBatch) sched.step();
+                    StepInfo info = new StepInfo(period, pos.step, steps, n, pos.global, o.loss(), acc::meanLoss);
+                    for (Callback c : all) c.onBatchEnd(info);
+                    if (pos.step % checkEvery == 0) watch.check();
+                    if (snapshotDir != null && snapshotSteps > 0 && pos.global % snapshotSteps == 0 && pos.step < steps) {
+                        watch.check(); // never snapshot weights that a NaN loss has spoiled
+                        pos.secondsBefore += (System.nanoTime() - t0) / 1e9;
+                        t0 = System.nanoTime();
+                        snapshot(options, sched, gen, all, history, pos, acc, false);
+                    }
+                }
+            }
+            watch.check();
+            if (sched != null && !schedulePerBatch) sched.step();
+            Map<String, Double> row = new LinkedHashMap<>(acc.values("train_"));
+            if (valid != null) {
+                for (Map.Entry<String, Double> e : eval.run(model, valid).metrics().entrySet()) row.put("val_" + e.getKey(), e.getValue());
+            }
+            row.put("lr", pos.periodLr);
+            row.put("seconds", pos.secondsBefore + (System.nanoTime() - t0) / 1e9);
+            EpochResult r = new EpochResult(period, row);
+            history.add(r);
+            boolean stop = false;
+            for (Callback c : all) stop |= c.onEpochEnd(r, model);
+            pos.period = period + 1;
+            pos.step = 0;
+            if (snapshotDir != null) {
+                snapshot(options, sched, gen, all, history, pos, acc, stop);
+            }
+            if (stop) break;
+        }
+    }
+
+    private static String where(Plan plan, int period) {
+        return (plan.byIterations() ? "validation period " : "epoch ") + period;
+    }
+
+    private void snapshot(Map<String, Object> options, LrScheduler sched, Generator gen, List<Callback> all, History history,
+                          Position pos, Accumulator acc, boolean stopped) {
+        try (dev.torch4j.tensor.Scope s = dev.torch4j.tensor.Scope.open()) {
+            Map<String, Tensor> tensors = new LinkedHashMap<>();
+            for (Map.Entry<String, Tensor> e : model.stateDict().entrySet()) tensors.put("model/" + e.getKey(), e.getValue());
+            for (Map.Entry<String, Tensor> e : optimizer.stateDict().entrySet()) tensors.put("optimizer/" + e.getKey(), e.getValue());
+            for (Map.Entry<String, Tensor> e : gen.state().entrySet()) tensors.put("random/" + e.getKey(), e.getValue());
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("global_step", pos.global);
+            m.put("period", pos.period);
+            m.put("step", pos.step);
+            m.put("stopped", stopped);
+            if (pos.step > 0) {
+                for (Map.Entry<String, Tensor> e : acc.state().entrySet()) tensors.put("running/" + e.getKey(), e.getValue());
+                m.put("samples", acc.samples());
+                m.put("measured", acc.measured());
+                m.put("period_lr", pos.periodLr);
+                m.put("period_seconds", pos.secondsBefore);
+                m.put("skipped", pos.skipped);
+            }
+            m.put("scheduler_steps", sched == null ? 0 : sched.epoch());
+            m.put("options", options);
+            m.put("history", history.rows());
+            Map<String, Object> states = new LinkedHashMap<>();
+            for (Map.Entry<String, Callback> e : keyed(all).entrySet()) {
+                Map<String, Object> st = e.getValue().state();
+                if (!st.isEmpty()) states.put(e.getKey(), st);
+            }
+            m.put("callbacks", states);
+            m.put("tags", tags);
+            Snapshot.write(snapshotDir, pos.global, m, tensors);
+        }
+    }
+
+    /** Batches across epochs, from any step on: epoch {@code g / B}, batch {@code g % B} for step g. */
     private static final class Batches {
         private final DataLoader loader;
         private int epoch;
-        private Iterator<Batch> it;
+        private java.util.Iterator<Batch> it;
 
-        Batches(DataLoader loader, int firstEpoch) {
+        Batches(DataLoader loader, long globalStep) {
             this.loader = loader;
-            this.epoch = firstEpoch;
-            this.it = loader.epoch(firstEpoch).iterator();
+            long perEpoch = loader.batches();
+            this.epoch = Math.toIntExact(globalStep / perEpoch);
+            this.it = loader.epoch(epoch).iterator(globalStep % perEpoch);
         }
 
         Batch next() {
@@ -268,60 +567,79 @@ public final class Trainer {
         }
     }
 
-    /** Mean loss and accuracy over {@code data}, in evaluation mode, without gradients. */
-    public Evaluation evaluate(Dataset data) {
-        boolean wasTraining = model.isTraining();
-        model.eval();
-        double lossSum = 0;
-        long correct = 0, seen = 0;
-        try (Torch.NoGrad g = Torch.noGrad()) {
-            Iterator<Batch> it = DataLoader.sequential(data, batchSize).iterator();
-            while (it.hasNext()) {
-                try (Scope s = Scope.open()) {
-                    Batch b = it.next();
-                    Tensor x = b.inputs().to(device()), y = b.targets().to(device());
-                    Tensor out = model.call(x);
-                    lossSum += loss.compute(out, targetFor(out, y)).item() * b.size();
-                    correct += correctIn(out, y);
-                    seen += b.size();
+    /**
+     * The losses since the last check, kept on the device; {@link #check} reads them at once and, on a NaN or
+     * infinity, stops the run naming the first bad step.
+     */
+    private final class LossWatch implements AutoCloseable {
+        private final Tensor recent;
+        private final int capacity;
+        private final Plan plan;
+        private final int[] periods;
+        private final long[] steps, sizes, stepCounts;
+        private int n;
+
+        LossWatch(Device device, int capacity, Plan plan) {
+            this.capacity = capacity;
+            this.plan = plan;
+            this.recent = Tensor.zeros(capacity).to(device);
+            recent.handle().retainReference();
+            periods = new int[capacity];
+            steps = new long[capacity];
+            sizes = new long[capacity];
+            stepCounts = new long[capacity];
+        }
+
+        void record(Tensor loss, int period, long step, long stepsInPeriod, long size) {
+            if (n == capacity) check();
+            try (dev.torch4j.tensor.Torch.NoGrad g = dev.torch4j.tensor.Torch.noGrad()) {
+                recent.select(0, n).copy_(loss.detach().reshape());
+            }
+            periods[n] = period;
+            steps[n] = step;
+            sizes[n] = size;
+            stepCounts[n] = stepsInPeriod;
+            n++;
+        }
+
+        void check() {
+            if (n == 0) return;
+            int count = n;
+            n = 0;
+            try (dev.torch4j.tensor.Scope s = dev.torch4j.tensor.Scope.open()) {
+                Tensor window = recent.narrow(0, 0, count);
+                if (window.nonFiniteCount() == 0) return;
+                float[] v = window.to(Device.cpu()).toFloatArray();
+                for (int i = 0; i < count; i++) {
+                    if (Float.isFinite(v[i])) continue;
+                    String at = plan.byIterations() ? "iteration " + ((periods[i] - 1) * plan.validateEvery() + steps[i])
+                            : "epoch " + periods[i] + ", step " + steps[i] + " of " + stepCounts[i];
+                    throw new TrainingException("loss is " + v[i] + " at " + at + " (batch of " + sizes[i] + "); lower the learning rate,"
+                            + " check the inputs for NaN, or use skipNonFiniteLoss(true)"
+                            + (count > 1 ? " (the loss is checked every " + capacity + " steps: the weights are those after the last step run)" : ""));
                 }
             }
-        } finally {
-            model.train(wasTraining);
         }
-        return new Evaluation(lossSum / seen, correct / (double) seen, seen);
+
+        @Override public void close() {
+            recent.close();
+        }
+    }
+
+    /** Mean loss and metrics over {@code data}, in evaluation mode, without gradients (each module's mode comes back after). */
+    public Evaluation evaluate(Dataset data) {
+        model.to(device());
+        return new EvalLoop(loss, metricsInUse(), batchSize, device()).run(model, data);
     }
 
     /** The model's outputs for every example of {@code data}, in order, on the CPU (eval mode, no gradients). */
     public Tensor predict(Dataset data) {
-        List<Tensor> outs = new ArrayList<>();
-        boolean wasTraining = model.isTraining();
-        model.eval();
-        try (Scope s = Scope.open(); Torch.NoGrad g = Torch.noGrad()) {
-            Iterator<Batch> it = DataLoader.sequential(data, batchSize).iterator();
-            while (it.hasNext()) outs.add(model.call(it.next().inputs().to(device())).to(Device.cpu()));
-            return s.keep(Tensor.cat(outs, 0));
-        } finally {
-            model.train(wasTraining);
-        }
+        model.to(device());
+        return new EvalLoop(loss, metricsInUse(), batchSize, device()).predict(model, data);
     }
 
     /** The model's outputs for a batch tensor, in batches of the configured size. */
     public Tensor predict(Tensor inputs) {
         return predict(new dev.torch4j.data.TensorDataset(inputs, Tensor.zeros(inputs.size(0))));
-    }
-
-    /** Binary heads ([N, 1] or [N]) get float targets of their own shape; class heads keep integer labels. */
-    private static Tensor targetFor(Tensor out, Tensor y) {
-        boolean binary = out.dim() == 1 || out.dim() == 2 && out.size(1) == 1;
-        if (binary && y.dim() == 1 && out.dim() == 2) return y.float32().reshape(out.size(0), 1);
-        if (binary) return y.float32();
-        return y;
-    }
-
-    private long correctIn(Tensor out, Tensor y) {
-        if (out.dim() == 2 && out.size(1) > 1) return Metrics.correct(out, y);
-        Tensor predicted = probabilities ? out.reshape(-1).gt(0.5) : out.reshape(-1).gt(0);
-        return predicted.eq(y.reshape(-1).gt(0.5)).sum().itemLong();
     }
 }

@@ -128,7 +128,7 @@ class TrainerTest {
         Torch.manualSeed(0);
         History h = Trainer.of(new LeNet()).batchSize(500).epochs(1).device(Device.cpu()).quiet().step((m, b) -> {
             sizes.add(b.size());
-            return Loss.crossEntropy().labelSmoothing(0.1).compute(m.call(b.inputs()), b.targets());
+            return StepOutput.loss(Loss.crossEntropy().labelSmoothing(0.1).compute(m.call(b.inputs()), b.targets()));
         }).fit(train, null);
         assertThat(sizes).containsExactly(500L, 500L, 500L, 500L);
         assertThat(h.last().trainAccuracy()).isNaN();
@@ -138,9 +138,9 @@ class TrainerTest {
     @Test void aResumedRunContinuesExactlyWhereItStopped() {
         double[] straight = lenet(11, 4).fit(train, test).series("train_loss");
         Path snap = dir.resolve("run");
-        lenet(11, 2).snapshotEvery(snap).fit(train, test);
+        lenet(11, 2).snapshots(snap).fit(train, test);
         Trainer resumed = Trainer.of(new LeNet()).optimizer(Adam.lr(1e-3)).epochs(4).batchSize(64).seed(11).device(Device.cpu())
-                .quiet().snapshotEvery(snap).resumeFrom(snap);
+                .quiet().snapshots(snap).resumeFrom(snap);
         History h = resumed.fit(train, test);
         assertThat(h.epochs()).hasSize(4);
         assertThat(h.series("train_loss")).containsExactly(straight);
