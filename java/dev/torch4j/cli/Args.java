@@ -33,6 +33,28 @@ final class Args {
         }
     }
 
+    /** Every option given, as given (without --help). */
+    Map<String, String> given() {
+        Map<String, String> out = new java.util.TreeMap<>(values);
+        out.remove("help");
+        return out;
+    }
+
+    /**
+     * Takes the options of the run being resumed: each saved option not given now is added; one given now with
+     * another value is an error, except those in {@code mayDiffer} (e.g. more epochs).
+     */
+    void resumeWith(Map<String, String> saved, Set<String> mayDiffer, String where) {
+        for (Map.Entry<String, String> e : saved.entrySet()) {
+            String now = values.get(e.getKey());
+            if (now == null) values.put(e.getKey(), e.getValue());
+            else if (!now.equals(e.getValue()) && !mayDiffer.contains(e.getKey())) {
+                throw new UsageException(command + ": --" + e.getKey() + " " + now + " contradicts the run in " + where
+                        + ", started with --" + e.getKey() + " " + e.getValue() + "; leave it out to continue that run");
+            }
+        }
+    }
+
     boolean help() {
         used.add("help");
         return values.containsKey("help");

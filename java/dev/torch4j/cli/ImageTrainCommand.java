@@ -36,7 +36,7 @@ final class ImageTrainCommand {
     /** The training, validation and test sets of a run; validation and test may be null. */
     record Splits(ImageFolder trainFolder, Dataset train, Dataset valid, Dataset test, String layout) {}
 
-    static int run(Args a, ImageRecipe r, PrintStream out) {
+    static int run(Args a, ImageRecipe r, SnapshotOptions snapshots, PrintStream out) {
         String dataDir = a.get("data", null);
         int epochs = a.getInt("epochs", r.epochs());
         int batch = a.getInt("batch-size", r.batch());
@@ -47,6 +47,7 @@ final class ImageTrainCommand {
         String weightsArg = a.get("weights", null);
         if (weightsArg != null && r.backbone() == null) throw new UsageException("train: recipe " + r.name() + " trains from scratch and takes no --weights");
         if (a.get("valid", null) != null) throw new UsageException("train: --valid applies to the MNIST-type recipes; " + r.name() + " takes its validation set from --data");
+        TrainCommand.checkOut(outDir);
         a.rejectUnknown();
         if (dataDir == null) throw new UsageException("train: recipe " + r.name() + " needs --data DIR: " + DATA_HELP);
         Torch.setThreads(threads);
@@ -80,7 +81,7 @@ final class ImageTrainCommand {
         if (r.scheduler() != null) trainer.scheduler(r.scheduler());
         if (r.binary()) trainer.loss(Loss.bceWithLogits());
         Path dir = outDir == null ? null : Path.of(outDir);
-        Checkpoint best = TrainCommand.attachCallbacks(trainer, out, dir, data.valid() != null);
+        Checkpoint best = TrainCommand.attachCallbacks(trainer, out, dir, data.valid() != null, snapshots);
 
         long t0 = System.nanoTime();
         History history = trainer.fit(train, valid);

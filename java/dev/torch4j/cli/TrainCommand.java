@@ -42,10 +42,14 @@ final class TrainCommand {
 
     static final String USAGE = "usage: train --recipe NAME [--data DIR] [--epochs N] [--batch-size N] [--device auto|cpu|cuda|mps]\n"
             + "             [--threads N] [--seed N] [--valid FRACTION] [--weights FILE] [--out DIR]\n"
+            + "             [--snapshots DIR [--snapshot-every N]] | --resume DIR\n"
             + "Runs a seed recipe ('recipes' lists them). Without --data it uses the Fashion-MNIST sample inside the jar\n"
             + "(6,000 training and 1,000 test images); --data reads the four MNIST-format IDX files of a directory.\n"
             + "--valid sets the validation fraction split off the training set (0: train on all of it).\n"
             + "--out writes history.csv, curves.png, best.safetensors and metrics.json.\n"
+            + "--snapshots DIR writes a snapshot of the whole run after each epoch (and every N steps with --snapshot-every N);\n"
+            + "--resume DIR continues a killed or finished run from its newest snapshot, exactly, with the options it was\n"
+            + "started with (give --epochs to train longer; other options given again must agree).\n"
             + "The cats-vs-dogs recipes (s0-catdog, s0-resnet18, s2-cat, s2-cat-aug, s2-vgg-fe, s2-vgg-fe-aug, s2-vgg-ft) need\n"
             + "--data DIR: " + ImageTrainCommand.DATA_HELP + "\n"
             + "The transfer recipes (s0-resnet18, s2-vgg-*) start from torchvision's ImageNet weights: --weights FILE (.pth, .pt or\n"
@@ -57,10 +61,11 @@ final class TrainCommand {
             out.println(USAGE);
             return 0;
         }
+        SnapshotOptions snapshots = SnapshotOptions.read(a);
         String name = a.require("recipe");
         if (name.equals(TransferStudy.NAME)) return TransferStudy.run(a, out);
         Recipe r = Recipes.get(name);
-        if (r == null) return ImageTrainCommand.run(a, Recipes.image(name), out);
+        if (r == null) return ImageTrainCommand.run(a, Recipes.image(name), snapshots, out);
         String dataDir = a.get("data", null);
         int epochs = a.getInt("epochs", r.epochs() > 0 ? r.epochs() : 0);
         int batch = a.getInt("batch-size", r.batch());
@@ -70,6 +75,7 @@ final class TrainCommand {
         String outDir = a.get("out", null);
         double validFraction = Double.parseDouble(a.get("valid", String.valueOf(r.validFraction())));
         if (validFraction < 0 || validFraction >= 1) throw new UsageException("train: --valid must be in [0, 1), got " + validFraction);
+        checkOut(outDir);
         a.rejectUnknown();
         Torch.setThreads(threads);
 
@@ -111,7 +117,7 @@ final class TrainCommand {
             trainer.epochs(epochs);
         }
         Path dir = outDir == null ? null : Path.of(outDir);
-        Checkpoint best = attachCallbacks(trainer, out, dir, valid != null);
+        Checkpoint best = attachCallbacks(trainer, out, dir, valid != null, snapshots);
 
         long t0 = System.nanoTime();
         History history = trainer.fit(train, valid);
@@ -141,7 +147,8 @@ final class TrainCommand {
      * Progress to {@code out}; with {@code dir}, history.csv and (when there is a validation set) the
      * best-validation-loss checkpoint, which is returned (else null).
      */
-    static Checkpoint attachCallbacks(Trainer trainer, PrintStream out, Path dir, boolean validated) {
+    static Checkpoint attachCallbacks(Trainer trainer, PrintStream out, Path dir, boolean validated, SnapshotOptions snapshots) {
+        snapshots.applyTo(trainer);
         List<Callback> callbacks = new ArrayList<>();
         trainer.quiet(); // progress goes to this command's output stream instead
         callbacks.add(new ProgressPrinter(out, System.console() != null && out == System.out));
@@ -152,6 +159,13 @@ final class TrainCommand {
         }
         trainer.callbacks(callbacks.toArray(new Callback[0]));
         return best;
+    }
+
+    /** An --out that names an existing file is refused before any work. */
+    static void checkOut(String outDir) {
+        if (outDir != null && Files.exists(Path.of(outDir)) && !Files.isDirectory(Path.of(outDir))) {
+            throw new UsageException("train: --out " + outDir + " is a file; give a directory (it is created if missing)");
+        }
     }
 
     /** history.csv is written by its callback; this adds curves.png, best.safetensors (unless a checkpoint wrote it) and metrics.json. */

@@ -38,4 +38,14 @@ public interface Callback {
 
     /** Takes back what {@link #state()} returned in the run that wrote the snapshot. */
     default void loadState(Map<String, Object> state) {}
+
+    /**
+     * A number from a saved state: JSON keeps NaN and infinities as the words NaN, Infinity and -Infinity, which come
+     * back as strings; this reads either form.
+     */
+    static double number(Object v) {
+        if (v instanceof Number n) return n.doubleValue();
+        if (v instanceof String s) return Double.parseDouble(s);
+        throw new IllegalArgumentException("expected a number in the saved state, got " + v);
+    }
 }

@@ -51,8 +51,8 @@ public final class Checkpoint implements Callback {
     }
 
     @Override public void loadState(Map<String, Object> s) {
-        best = ((Number) s.get("best")).doubleValue();
-        bestEpoch = ((Number) s.get("best_epoch")).intValue();
+        best = Callback.number(s.get("best"));
+        bestEpoch = (int) Callback.number(s.get("best_epoch"));
     }
 
     /** The epoch whose weights are in the file (0 before any). */

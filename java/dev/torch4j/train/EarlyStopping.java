@@ -52,7 +52,7 @@ public final class EarlyStopping implements Callback {
     }
 
     @Override public void loadState(Map<String, Object> s) {
-        best = ((Number) s.get("best")).doubleValue();
-        waited = ((Number) s.get("waited")).intValue();
+        best = Callback.number(s.get("best"));
+        waited = (int) Callback.number(s.get("waited"));
     }
 }

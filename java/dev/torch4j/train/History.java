@@ -100,7 +100,7 @@ public final class History {
             Map<?, ?> row = (Map<?, ?>) o;
             Map<String, Double> metrics = new LinkedHashMap<>();
             for (Map.Entry<?, ?> x : row.entrySet()) {
-                if (!x.getKey().equals("epoch")) metrics.put((String) x.getKey(), ((Number) x.getValue()).doubleValue());
+                if (!x.getKey().equals("epoch")) metrics.put((String) x.getKey(), Callback.number(x.getValue()));
             }
             h.add(new EpochResult(((Number) row.get("epoch")).intValue(), metrics));
         }

@@ -30,6 +30,6 @@ public final class LrLogger implements Callback {
     }
 
     @Override public void loadState(Map<String, Object> s) {
-        if (s.get("last") instanceof Number n) last = n.doubleValue();
+        if (s.containsKey("last")) last = Callback.number(s.get("last"));
     }
 }

@@ -412,8 +412,8 @@ public final class Trainer {
         pos.step = step;
         pos.global = global;
         if (step > 0) {
-            pos.periodLr = ((Number) m.get("period_lr")).doubleValue();
-            pos.secondsBefore = ((Number) m.getOrDefault("period_seconds", 0)).doubleValue();
+            pos.periodLr = Callback.number(m.get("period_lr"));
+            pos.secondsBefore = Callback.number(m.getOrDefault("period_seconds", 0));
             pos.skipped = ((Number) m.getOrDefault("skipped", 0)).longValue();
             acc.restore(snap.tensors("running"), ((Number) m.get("samples")).longValue(), ((Number) m.get("measured")).longValue());
         }
