@@ -48,6 +48,7 @@ final class ImageTrainCommand {
         if (weightsArg != null && r.backbone() == null) throw new UsageException("train: recipe " + r.name() + " trains from scratch and takes no --weights");
         if (a.get("valid", null) != null) throw new UsageException("train: --valid applies to the MNIST-type recipes; " + r.name() + " takes its validation set from --data");
         TrainCommand.checkOut(outDir);
+        snapshots.inForce("batch-size", batch).inForce("seed", seed).inForce("threads", threads);
         a.rejectUnknown();
         if (dataDir == null) throw new UsageException("train: recipe " + r.name() + " needs --data DIR: " + DATA_HELP);
         Torch.setThreads(threads);

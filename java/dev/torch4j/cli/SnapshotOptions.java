@@ -49,6 +49,12 @@ record SnapshotOptions(Path dir, long everySteps, boolean resume, Map<String, St
         return new SnapshotOptions(dir == null ? null : Path.of(dir), n, resume != null, options);
     }
 
+    /** Records an option's value in force (a default the user did not give), so a resumed run is checked against it. */
+    SnapshotOptions inForce(String key, Object value) {
+        options.putIfAbsent(key, String.valueOf(value));
+        return this;
+    }
+
     void applyTo(Trainer trainer) {
         if (dir == null) return;
         trainer.snapshots(dir, everySteps).tag(TAG, new com.google.gson.Gson().toJson(options));

@@ -76,6 +76,7 @@ final class TrainCommand {
         double validFraction = Double.parseDouble(a.get("valid", String.valueOf(r.validFraction())));
         if (validFraction < 0 || validFraction >= 1) throw new UsageException("train: --valid must be in [0, 1), got " + validFraction);
         checkOut(outDir);
+        snapshots.inForce("batch-size", batch).inForce("seed", seed).inForce("threads", threads);
         a.rejectUnknown();
         Torch.setThreads(threads);
 
