@@ -3,8 +3,10 @@ package dev.torch4j.examples;
 import dev.torch4j.data.FashionMnist;
 import dev.torch4j.data.MnistData;
 import dev.torch4j.data.TensorDataset;
+import dev.torch4j.nn.Module;
 import dev.torch4j.optim.Adam;
 import dev.torch4j.tensor.Device;
+import dev.torch4j.tensor.Generator;
 import dev.torch4j.tensor.Torch;
 import dev.torch4j.train.History;
 import dev.torch4j.train.Trainer;
@@ -31,8 +33,8 @@ public final class FashionMnistLeNet {
         TensorDataset train = new TensorDataset(data.train().inputs().sub(mean).div(std), data.train().targets());
         TensorDataset test = new TensorDataset(data.test().inputs().sub(mean).div(std), data.test().targets());
 
-        Torch.manualSeed(42);
-        Trainer trainer = Trainer.of(new LeNet()).optimizer(Adam.lr(1e-3)).epochs(epochs).batchSize(64).seed(42).device(Device.auto());
+        Module lenet = Generator.seeded(42).call(LeNet::new); // the same weights as torch.manual_seed(42) then LeNet()
+        Trainer trainer = Trainer.of(lenet).optimizer(Adam.lr(1e-3)).epochs(epochs).batchSize(64).seed(42).device(Device.auto());
         History history = trainer.fit(train, null);
         double accuracy = trainer.evaluate(test).accuracy();
         double[] seconds = history.series("seconds");
