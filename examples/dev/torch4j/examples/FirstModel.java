@@ -30,7 +30,7 @@ public final class FirstModel {
                 Conv2d.of(32, 64, 3), ReLU.of(), MaxPool2d.of(2),
                 Conv2d.of(64, 64, 3), ReLU.of(),
                 AdaptiveAvgPool2d.of(1), Flatten.of(), Linear.of(64, 10));
-        model.summary(1, 1, 28, 28);  // 56,394 parameters, as seed 002 prints
+        System.out.println(model.summary(1, 1, 28, 28));  // 56,394 parameters, as seed 002 prints
 
         Optimizer optimizer = Sgd.lr(0.05).on(model);
         for (int step = 1; step <= 60; step++) {

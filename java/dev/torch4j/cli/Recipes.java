@@ -48,7 +48,7 @@ final class Recipes {
         Pipeline s0Eval = Transforms.compose(Transforms.resize(128, 128), Transforms.grayscale(3), Transforms.toTensor());
         add(new ImageRecipe("s0-catdog", "000", "cats vs dogs, stride-2 conv+BatchNorm CNN 3-6-...-384-2, 128x128 grey x3, SGD 0.06, batch 512, 20 epochs",
                 SeedModels::s0CatDog, () -> Sgd.lr(0.06), 512, 20, s0Train, s0Eval, false));
-        add(new ImageRecipe("s0-resnet18", "000", "cats vs dogs, ImageNet ResNet18 all frozen, new fc Linear(512,2), SGD 0.06 on fc, StepLR(5, 0.1), batch 512, 25 epochs",
+        add(new ImageRecipe("s0-resnet18", "000", "cats vs dogs, ImageNet ResNet18 all frozen (batch norms update their statistics, as in PyTorch), new fc Linear(512,2), SGD 0.06 on fc, StepLR(5, 0.1), batch 512, 25 epochs",
                 TransferModels::s0ResNet18, () -> Sgd.lr(0.06), 512, 25, s0Train, s0Eval, false, "resnet18",
                 o -> new StepLR(o, 5, 0.1), false));
         Pipeline plain = Transforms.compose(Transforms.resize(150, 150), Transforms.toTensor());

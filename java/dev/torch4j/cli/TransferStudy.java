@@ -126,13 +126,15 @@ final class TransferStudy {
                 accuracy.put("scratch", fit(scratch, Adam.lr(1e-3), targetTrain, targetTest, epochs, fineTuneBatch, seed, device));
 
                 Torch.manualSeed(seed + 1);
-                Sequential frozen = Sequential.of(loaded(pretrained).freeze(), Linear.of(128, 5));
+                // the frozen parts keep their statistics (Keras' rule), as when docs/results.md's figures were measured
+                Sequential frozen = Sequential.of(BatchNorm2d.inferenceWhenFrozen(loaded(pretrained).freeze()), Linear.of(128, 5));
                 accuracy.put("frozen_backbone", fit(frozen, Adam.lr(1e-3), targetTrain, targetTest, epochs, fineTuneBatch, seed, device));
 
                 Torch.manualSeed(seed + 1);
                 Sequential base = loaded(pretrained);
                 base.freeze();
                 base.unfreeze("2"); // the last conv block
+                BatchNorm2d.inferenceWhenFrozen(base);
                 Sequential partial = Sequential.of(base, Linear.of(128, 5));
                 Optimizer groups = Adam.lr(1e-3).on(ParamGroup.of(base.get(2), 1e-4), ParamGroup.of(partial.get(1), 1e-3));
                 accuracy.put("last_block_fine_tuned", fit(partial, groups, targetTrain, targetTest, epochs, fineTuneBatch, seed, device));

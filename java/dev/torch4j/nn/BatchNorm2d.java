@@ -8,12 +8,18 @@ import dev.torch4j.tensor.Torch;
  * Batch normalisation over [N, C, H, W], as PyTorch's {@code nn.BatchNorm2d}: batch statistics in training
  * (updating the running ones), running statistics in evaluation. State-dict keys: weight, bias,
  * running_mean, running_var, num_batches_tracked.
+ *
+ * <p>Frozen (weight and bias not trained), it still follows its mode, as in PyTorch: in a training model it
+ * normalises with batch statistics and updates the running ones (seed 000's frozen ResNet18 does so). Keras' rule,
+ * where a frozen batch norm runs in inference mode and its statistics stay as loaded, is an explicit choice:
+ * {@link #inferenceWhenFrozen(Module)}.
  */
 public final class BatchNorm2d extends Module {
     private final long features;
     private final double eps;
     private final Double momentum; // null: cumulative moving average
     private final Tensor weight, bias, runningMean, runningVar, batchesTracked;
+    private boolean inferenceWhenFrozen;
 
     private BatchNorm2d(long features, double eps, Double momentum, boolean affine, boolean trackRunningStats) {
         if (features <= 0) throw new IllegalArgumentException("BatchNorm2d needs a positive feature count, got " + features);
@@ -57,19 +63,30 @@ public final class BatchNorm2d extends Module {
         return bias;
     }
 
-    /**
-     * True when its weight and bias are frozen. A frozen batch norm runs as in evaluation even when its model
-     * trains: running statistics are part of what was frozen (Keras does the same; PyTorch would keep updating
-     * them, which quietly changes a "frozen" backbone).
-     */
+    /** True when its weight and bias are frozen (do not train). */
     public boolean isFrozen() {
         return weight != null && !weight.requiresGrad() && (bias == null || !bias.requiresGrad());
+    }
+
+    /**
+     * Keras' rule for this batch norm: while frozen, it runs as in evaluation even when its model trains, so its
+     * running statistics stay as they were loaded. Off by default (PyTorch's rule). Returns this.
+     */
+    public BatchNorm2d inferenceWhenFrozen(boolean on) {
+        inferenceWhenFrozen = on;
+        return this;
+    }
+
+    /** Keras' rule ({@link #inferenceWhenFrozen(boolean)}) for every batch norm in {@code root}. Returns root. */
+    public static <M extends Module> M inferenceWhenFrozen(M root) {
+        for (Module m : root.modules()) if (m instanceof BatchNorm2d bn) bn.inferenceWhenFrozen(true);
+        return root;
     }
 
     @Override public Tensor forward(Tensor x) {
         if (x.dim() != 4) throw new IllegalArgumentException("expected a 4-d input [N, " + features + ", H, W], got " + F.shape(x));
         if (x.size(1) != features) throw new IllegalArgumentException("expected " + features + " channels, got " + x.size(1) + " (input " + F.shape(x) + ")");
-        boolean training = isTraining() && !isFrozen();
+        boolean training = isTraining() && !(inferenceWhenFrozen && isFrozen());
         boolean useBatchStats = training || runningMean == null;
         double m = momentum == null ? 0.0 : momentum;
         if (training && batchesTracked != null) {

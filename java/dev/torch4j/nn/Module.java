@@ -328,8 +328,14 @@ public abstract class Module implements AutoCloseable {
         return train(true);
     }
 
+    /**
+     * Sets this module's mode and, through each child's own {@code train(boolean)}, the mode of everything below it,
+     * as PyTorch's {@code nn.Module.train}: a subclass may override it to keep a part in a fixed mode (call
+     * {@code super.train(on)} first). Returns this.
+     */
     public Module train(boolean on) {
-        for (Module m : modules()) m.training = on;
+        training = on;
+        for (Module c : children.values()) c.train(on);
         return this;
     }
 
@@ -339,8 +345,8 @@ public abstract class Module implements AutoCloseable {
 
     /**
      * Evaluation mode for this module and all below it until the returned scope closes, which gives every module its
-     * own earlier mode back (a frozen backbone in evaluation mode inside a training model stays so). For tools that
-     * look into a model (feature maps, Grad-CAM) without changing it.
+     * own earlier mode back (a frozen backbone in evaluation mode inside a training model stays so). The one way
+     * torch4j changes a model's mode for a while: evaluation, prediction, summaries and the interpretation tools.
      */
     public ModeScope evalScope() {
         List<Module> all = modules();
@@ -352,16 +358,9 @@ public abstract class Module implements AutoCloseable {
         };
     }
 
-    /** Sets this module's own mode flag only (used to restore a mix of modes). */
-    void setOwnTrainingFlag(boolean on) {
-        training = on;
-    }
-
-    /** Prints and returns a torchinfo-style summary for an input of {@code inputShape}. */
+    /** A torchinfo-style summary for an input of {@code inputShape}; print it with {@code System.out.println}. */
     public Summary summary(long... inputShape) {
-        Summary s = Summary.of(this, inputShape);
-        System.out.println(s);
-        return s;
+        return Summary.of(this, inputShape);
     }
 
     public boolean isTraining() {

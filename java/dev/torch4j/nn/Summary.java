@@ -48,8 +48,6 @@ public final class Summary {
         for (Map.Entry<String, Module> e : model.namedModules().entrySet()) {
             depth.putIfAbsent(e.getValue(), e.getKey().isEmpty() ? 0 : e.getKey().split("\\.").length);
         }
-        Map<Module, Boolean> modes = new IdentityHashMap<>();
-        for (Module m : model.modules()) modes.put(m, m.isTraining());
 
         List<Object[]> calls = new ArrayList<>(); // module, depth, index, output shape
         Deque<Object[]> open = new ArrayDeque<>();
@@ -69,12 +67,10 @@ public final class Summary {
                 return null;
             }));
         }
-        try (Scope s = Scope.open(); Torch.NoGrad g = Torch.noGrad()) {
-            model.eval();
+        try (ModeScope mode = model.evalScope(); Scope s = Scope.open(); Torch.NoGrad g = Torch.noGrad()) {
             model.call(Tensor.zeros(inputShape).to(model.device()));
         } finally {
             for (HookHandle h : handles) h.remove();
-            for (Map.Entry<Module, Boolean> e : modes.entrySet()) e.getKey().setOwnTrainingFlag(e.getValue());
         }
 
         long macs = 0, fwdBwd = 0;

@@ -33,10 +33,15 @@ public final class FeatureExtractor extends Module {
         return backbone;
     }
 
+    /** Training mode reaches this module, never its backbone: that stays in evaluation mode (dropout off, statistics fixed). */
+    @Override public Module train(boolean on) {
+        super.train(on);
+        backbone.eval();
+        return this;
+    }
+
     /** The backbone's output, flattened to [N, features], computed without gradients. */
     @Override public Tensor forward(Tensor x) {
-        // a parent's train() reaches the backbone too; it stays in evaluation mode (dropout off, statistics fixed)
-        if (backbone.isTraining()) backbone.eval();
         try (Torch.NoGrad g = Torch.noGrad()) {
             return backbone.call(x).flatten(1);
         }

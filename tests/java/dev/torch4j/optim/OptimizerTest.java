@@ -10,7 +10,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Supplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -111,7 +110,10 @@ class OptimizerTest {
         StateDict bad = new StateDict();
         bad.put("state.5.exp_avg", Tensor.zeros(1));
         Optimizer opt = Adam.lr(1e-3).on(List.of(Tensor.zeros(1).requiresGrad(true)));
+        bad.put("group.0.lr", Tensor.of(new double[] {0.5}));
         assertThatThrownBy(() -> opt.loadStateDict(bad)).hasMessageContaining("parameter 5");
-        assertThat(Map.of()).isEmpty();
+        // the whole state is checked before any of it is applied: the valid learning rate was not taken either
+        assertThat(opt.lr()).isEqualTo(1e-3);
+        assertThat(opt.stateDict().keySet()).containsExactly("group.0.lr");
     }
 }

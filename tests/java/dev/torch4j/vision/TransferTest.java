@@ -43,26 +43,32 @@ class TransferTest {
         }
     }
 
-    @Test void aFrozenBackboneWithANewHeadTrainsOnlyTheHeadAndKeepsItsStatistics() {
-        try (Scope s = Scope.open()) {
-            ResNet m = smallResNet();
-            m.freeze();
-            m.replace("fc", Linear.of(m.headFeatures(), 2));
-            Map<String, Tensor> before = snapshot(m);
-            Optimizer opt = Sgd.lr(0.1).momentum(0.9).on(m);
-            assertThat(opt.groups().get(0).params()).hasSize(2); // the optimizer sees fc.weight and fc.bias only
-            m.train();
-            Tensor x = Tensor.randn(4, 3, 32, 32);
-            opt.zeroGrad();
-            Loss.crossEntropy().compute(m.call(x), Tensor.randint(2, 4)).backward();
-            for (Map.Entry<String, Tensor> p : m.namedParameters().entrySet()) {
-                assertThat(p.getValue().grad() != null).as(p.getKey() + " has a gradient").isEqualTo(p.getKey().startsWith("fc."));
-            }
-            train(m, opt);
-            for (Map.Entry<String, Tensor> e : m.stateDict().entrySet()) {
-                boolean same = e.getValue().equal(before.get(e.getKey()));
-                // weights, biases, running means/variances and batch counters of the frozen part: bit-identical
-                assertThat(same).as(e.getKey()).isEqualTo(!e.getKey().startsWith("fc."));
+    @Test void aFrozenBackboneWithANewHeadTrainsOnlyTheHead() {
+        for (boolean kerasRule : new boolean[] {false, true}) {
+            try (Scope s = Scope.open()) {
+                ResNet m = smallResNet();
+                m.freeze();
+                if (kerasRule) BatchNorm2d.inferenceWhenFrozen(m);
+                m.replace("fc", Linear.of(m.headFeatures(), 2));
+                Map<String, Tensor> before = snapshot(m);
+                Optimizer opt = Sgd.lr(0.1).momentum(0.9).on(m);
+                assertThat(opt.groups().get(0).params()).hasSize(2); // the optimizer sees fc.weight and fc.bias only
+                m.train();
+                Tensor x = Tensor.randn(4, 3, 32, 32);
+                opt.zeroGrad();
+                Loss.crossEntropy().compute(m.call(x), Tensor.randint(2, 4)).backward();
+                for (Map.Entry<String, Tensor> p : m.namedParameters().entrySet()) {
+                    assertThat(p.getValue().grad() != null).as(p.getKey() + " has a gradient").isEqualTo(p.getKey().startsWith("fc."));
+                }
+                train(m, opt);
+                java.util.Set<String> params = m.namedParameters().keySet();
+                for (Map.Entry<String, Tensor> e : m.stateDict().entrySet()) {
+                    boolean same = e.getValue().equal(before.get(e.getKey()));
+                    // frozen weights stay bit-identical; the statistics follow PyTorch (they update) or Keras (they stay)
+                    boolean expected = !e.getKey().startsWith("fc.") && (params.contains(e.getKey()) || kerasRule);
+                    assertThat(same).as(e.getKey() + (kerasRule ? " (Keras' rule)" : " (PyTorch's rule)")).isEqualTo(expected);
+                }
+                assertThat(m.stateDict().get("layer1.0.bn1.num_batches_tracked").itemLong()).isEqualTo(kerasRule ? 0 : 4);
             }
         }
     }
@@ -72,6 +78,7 @@ class TransferTest {
             ResNet m = smallResNet();
             m.freeze();
             m.unfreeze("layer4");
+            BatchNorm2d.inferenceWhenFrozen(m); // the frozen layers keep their statistics
             Map<String, Tensor> before = snapshot(m);
             BatchNorm2d frozenBn = (BatchNorm2d) m.child("layer1.0.bn1"), liveBn = (BatchNorm2d) m.child("layer4.0.bn1");
             assertThat(frozenBn.isFrozen()).isTrue();
@@ -83,6 +90,23 @@ class TransferTest {
             }
             assertThat(m.stateDict().get("layer4.0.bn1.num_batches_tracked").itemLong()).isEqualTo(3);
             assertThat(m.stateDict().get("layer1.0.bn1.num_batches_tracked").itemLong()).isZero();
+        }
+    }
+
+    @Test void trainModeReachesChildrenThroughTheirOwnTrainMethod() {
+        try (Scope s = Scope.open()) {
+            Module backbone = smallResNet();
+            FeatureExtractor fe = new FeatureExtractor(backbone); // overrides train(): its backbone stays in evaluation
+            Sequential model = Sequential.of(fe, Linear.of(10, 2));
+            model.train();
+            assertThat(model.isTraining()).isTrue();
+            assertThat(fe.isTraining()).isTrue();
+            assertThat(backbone.modules()).noneMatch(Module::isTraining);
+            try (dev.torch4j.nn.ModeScope mode = model.evalScope()) {
+                assertThat(model.modules()).noneMatch(Module::isTraining);
+            }
+            assertThat(fe.isTraining()).isTrue();
+            assertThat(backbone.isTraining()).isFalse();
         }
     }
 
