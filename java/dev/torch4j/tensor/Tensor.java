@@ -122,29 +122,24 @@ public final class Tensor implements AutoCloseable {
 
     /** Fills with U(from, to). */
     public Tensor uniform_(double from, double to) {
-        try (Torch.NoGrad g = Torch.noGrad()) {
-            handle().uniform_(from, to, Generator.forDevice(device()));
-        } catch (RuntimeException e) {
-            throw TorchException.from(e);
-        }
-        return this;
+        return fillRandom(gen -> handle().uniform_(from, to, gen));
     }
 
     /** Fills with N(mean, std^2). */
     public Tensor normal_(double mean, double std) {
-        try (Torch.NoGrad g = Torch.noGrad()) {
-            handle().normal_(mean, std, Generator.forDevice(device()));
-        } catch (RuntimeException e) {
-            throw TorchException.from(e);
-        }
-        return this;
+        return fillRandom(gen -> handle().normal_(mean, std, gen));
     }
 
     /** Fills with 1 with probability {@code p}, else 0. */
     public Tensor bernoulli_(double p) {
         if (!(p >= 0 && p <= 1)) throw new IllegalArgumentException("bernoulli probability must be in [0, 1], got " + p);
+        return fillRandom(gen -> handle().bernoulli_(p, gen));
+    }
+
+    /** Runs an in-place random op with this thread's generator for this tensor's device, outside autograd. */
+    private Tensor fillRandom(java.util.function.Consumer<org.bytedeco.pytorch.GeneratorOptional> op) {
         try (Torch.NoGrad g = Torch.noGrad()) {
-            handle().bernoulli_(p, Generator.forDevice(device()));
+            op.accept(Generator.forDevice(device()));
         } catch (RuntimeException e) {
             throw TorchException.from(e);
         }

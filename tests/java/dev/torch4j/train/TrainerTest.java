@@ -38,10 +38,18 @@ class TrainerTest {
     @TempDir Path dir;
 
     @BeforeAll static void loadSlice() {
+        TensorDataset[] sets = slice(2000, 500);
+        train = sets[0];
+        test = sets[1];
+    }
+
+    /** The first {@code trainCount} training and {@code testCount} test images of the fixture slice, normalised. */
+    static TensorDataset[] slice(int trainCount, int testCount) {
         StateDict fx = Fixtures.load("fmnist-slice.safetensors");
         try (Scope s = Scope.open()) {
-            train = new TensorDataset(s.keep(images(fx.get("train_images"))), s.keep(fx.get("train_labels")));
-            test = new TensorDataset(s.keep(images(fx.get("test_images"))), s.keep(fx.get("test_labels")));
+            return new TensorDataset[] {
+                new TensorDataset(s.keep(images(fx.get("train_images").narrow(0, 0, trainCount))), s.keep(fx.get("train_labels").narrow(0, 0, trainCount))),
+                new TensorDataset(s.keep(images(fx.get("test_images").narrow(0, 0, testCount))), s.keep(fx.get("test_labels").narrow(0, 0, testCount)))};
         }
     }
 

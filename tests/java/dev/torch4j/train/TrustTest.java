@@ -1,9 +1,7 @@
 package dev.torch4j.train;
 
-import dev.torch4j.data.Dataset;
 import dev.torch4j.data.TensorDataset;
 import dev.torch4j.nn.Dropout;
-import dev.torch4j.nn.Fixtures;
 import dev.torch4j.nn.Flatten;
 import dev.torch4j.nn.Linear;
 import dev.torch4j.nn.Module;
@@ -12,11 +10,9 @@ import dev.torch4j.nn.Sequential;
 import dev.torch4j.nn.StateDict;
 import dev.torch4j.nn.StateDictException;
 import dev.torch4j.optim.Adam;
-import dev.torch4j.optim.Sgd;
 import dev.torch4j.optim.StepLR;
 import dev.torch4j.tensor.Device;
 import dev.torch4j.tensor.Generator;
-import dev.torch4j.tensor.Scope;
 import dev.torch4j.tensor.Tensor;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -45,11 +41,9 @@ class TrustTest {
     @TempDir Path dir;
 
     @BeforeAll static void loadSlice() {
-        StateDict fx = Fixtures.load("fmnist-slice.safetensors");
-        try (Scope s = Scope.open()) {
-            train = new TensorDataset(s.keep(TrainerTest.images(fx.get("train_images").narrow(0, 0, 600))), s.keep(fx.get("train_labels").narrow(0, 0, 600)));
-            test = new TensorDataset(s.keep(TrainerTest.images(fx.get("test_images").narrow(0, 0, 200))), s.keep(fx.get("test_labels").narrow(0, 0, 200)));
-        }
+        TensorDataset[] sets = TrainerTest.slice(600, 200);
+        train = sets[0];
+        test = sets[1];
     }
 
     /** An MLP with Dropout, its initial weights from its own generator. */
