@@ -9,13 +9,19 @@ import org.bytedeco.javacpp.Loader;
 import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.annotation.Cast;
 import org.bytedeco.javacpp.annotation.Platform;
+import org.bytedeco.javacpp.annotation.Properties;
 
 /**
  * JavaCPP binding of the C interface in {@code cpp/include/torch4j/shim.h}. The javacpp Maven plugin
  * compiles its JNI glue and bundles it with {@code libtorch4j_shim} under
  * {@code dev/torch4j/shim/<platform>/}. Use {@link Shim}, which loads it and reports a missing library.
  */
-@Platform(include = "torch4j/shim.h", link = "torch4j_shim")
+// preload: the image libraries bundled beside the shim (cmake/Torch4jBundle.cmake), put into the jar by the javacpp
+// plugin and loaded before the shim; macOS takes zlib from the system. Windows links them statically (vcpkg).
+@Properties({
+    @Platform(include = "torch4j/shim.h", link = "torch4j_shim"),
+    @Platform(value = "linux", preload = {"z@.1", "png16@.16", "jpeg@.62"}),
+    @Platform(value = "macosx", preload = {"png16@.16", "jpeg@.8"})})
 public final class NativeShim {
     static {
         Loader.load();

@@ -36,7 +36,7 @@ public final class Shim {
                                     + " (torch4j-native-" + NativePlatform.current() + ".jar or a jar with the shim inside) off the class path");
                         }
                     } catch (Throwable e) {
-                        loadError = e;
+                        loadError = explain(e, userPath());
                         loaded = false;
                         LOG.warning(missingMessage());
                     }
@@ -94,15 +94,61 @@ public final class Shim {
         return missingMessage(NativePlatform.current(), loadError, userPath());
     }
 
+    /** A load failure whose message says what failed: the library was not found, or found with a dependency missing. */
+    static final class LoadFailure extends UnsatisfiedLinkError {
+        private static final long serialVersionUID = 1L;
+        final boolean found;
+
+        LoadFailure(String message, boolean found, Throwable cause) {
+            super(message);
+            this.found = found;
+            initCause(cause);
+        }
+    }
+
+    /**
+     * Finds the real reason behind JavaCPP's error, which names the JNI glue (jniNativeShim) whatever failed: is the
+     * shim's library on the class path (or in the user's directory) at all, and if so, what does the system's loader
+     * say when asked to load it (typically the name of a missing dependency)?
+     */
+    static Throwable explain(Throwable error, String userPath) {
+        String platform = NativePlatform.current(), lib = System.mapLibraryName("torch4j_shim");
+        String resource = platform + "/" + lib;
+        java.net.URL url = NativeShim.class.getResource(resource);
+        if (url == null && userPath == null) {
+            return new LoadFailure("no dev/torch4j/shim/" + resource + " on the class path", false, error);
+        }
+        if (url == null && error.getMessage() != null && error.getMessage().contains(PATH_PROPERTY)) return error; // named already
+        try {
+            File file = url != null ? org.bytedeco.javacpp.Loader.cacheResource(NativeShim.class, resource) : Path.of(userPath, lib).toFile();
+            String where = url != null ? url.toString() : file.toString();
+            try {
+                System.load(file.getAbsolutePath());
+            } catch (UnsatisfiedLinkError real) {
+                return new LoadFailure("found " + where + " but it cannot be loaded: " + real.getMessage(), true, error);
+            }
+        } catch (Exception | UnsatisfiedLinkError e) {
+            return error; // cannot look closer: keep what JavaCPP said
+        }
+        return error; // the shim itself loads: the failure is in its JNI glue, which JavaCPP's message names
+    }
+
     static String missingMessage(String platform, Throwable error, String userPath) {
-        String reason = error == null ? "unknown reason" : error.toString();
+        String reason = error == null ? "unknown reason" : error instanceof LoadFailure ? error.getMessage() : error.toString();
         if (userPath != null && !reason.contains(PATH_PROPERTY)) reason += " (" + PATH_PROPERTY + "=" + userPath + ")";
-        String fix = NativePlatform.supported(platform)
-                ? "Put the native jar for this platform on the class path: " + nativeArtifact(platform)
-                        + ", or set -D" + PATH_PROPERTY + " to a directory holding the libraries that `mvn package` builds"
-                        + " (target/classes/dev/torch4j/shim/" + platform + ")."
-                : "torch4j publishes native jars for " + String.join(", ", NativePlatform.SUPPORTED) + " only; on " + platform
-                        + " build the shim from source with `mvn package` (needs CMake and a C++ compiler) and set -D" + PATH_PROPERTY + ".";
+        String fix;
+        if (error instanceof LoadFailure f && f.found) {
+            fix = "A library it needs is missing on this machine (named above). The native jars torch4j publishes carry libjpeg,"
+                    + " libpng and zlib themselves; a shim built with -DTORCH4J_BUNDLE_IMAGE_LIBS=OFF uses the system's: install them"
+                    + " (Debian/Ubuntu: libjpeg62-turbo or libjpeg-turbo8, libpng16-16) or build with the default.";
+        } else if (NativePlatform.supported(platform)) {
+            fix = "Put the native jar for this platform on the class path: " + nativeArtifact(platform)
+                    + ", or set -D" + PATH_PROPERTY + " to a directory holding the libraries that `mvn package` builds"
+                    + " (target/classes/dev/torch4j/shim/" + platform + ").";
+        } else {
+            fix = "torch4j publishes native jars for " + String.join(", ", NativePlatform.SUPPORTED) + " only; on " + platform
+                    + " build the shim from source with `mvn package` (needs CMake and a C++ compiler) and set -D" + PATH_PROPERTY + ".";
+        }
         return "The shim library (torch4j_shim) could not be loaded for platform " + platform + ": " + reason + ". " + fix;
     }
 

@@ -60,6 +60,9 @@ class MissingShimTest {
         assertThat(out).startsWith("0\n").contains("native shim unavailable", "libtorch 2.10.0");
         assertThat(out.split("could not be loaded", -1)).as(out).hasSize(2); // said once
         assertThat(out).contains("torch4j_shim", ":native-" + org.bytedeco.javacpp.Loader.getPlatform() + " (torch4j-native-");
+        // the true reason: the library is not on the class path (not JavaCPP's "no jniNativeShim in java.library.path")
+        assertThat(out).contains("no dev/torch4j/shim/" + NativePlatform.current() + "/" + System.mapLibraryName("torch4j_shim") + " on the class path")
+                .doesNotContain("no jniNativeShim");
 
         out = run("train", "--recipe", "s0-nn", "--epochs", "1", "--device", "cpu");
         assertThat(out).startsWith("0\n").contains("test accuracy");
