@@ -48,37 +48,33 @@ public class Adam extends Optimizer {
         return false;
     }
 
-    @Override protected void update(Tensor param, Tensor grad, Map<String, Tensor> state, double lr, double wd) {
-        org.bytedeco.pytorch.Tensor p = param.handle(), g = grad.handle();
+    @Override protected void update(Tensor p, Tensor grad, Map<String, Tensor> state, double lr, double wd) {
         Tensor step = state.get("step");
         if (step == null) {
-            step = own(Tensor.zeros(1).to(dev.torch4j.tensor.DType.FLOAT64));
+            step = own(Tensor.zeros(1).to(dev.torch4j.tensor.DType.FLOAT64)); // on the CPU: reading it does not wait for a GPU
             state.put("step", step);
-            state.put("exp_avg", own(Tensor.wrap(torchZerosLike(p))));
-            state.put("exp_avg_sq", own(Tensor.wrap(torchZerosLike(p))));
-            if (amsgrad) state.put("max_exp_avg_sq", own(Tensor.wrap(torchZerosLike(p))));
+            state.put("exp_avg", own(p.zerosLike()));
+            state.put("exp_avg_sq", own(p.zerosLike()));
+            if (amsgrad) state.put("max_exp_avg_sq", own(p.zerosLike()));
         }
-        step.handle().add_(s(1));
+        step.add_(1);
         double t = step.item();
+        Tensor g = grad;
         if (wd != 0) {
-            if (decoupled()) p.mul_(s(1 - lr * wd));
-            else g = g.add(p, s(wd));
+            if (decoupled()) p.mul_(1 - lr * wd);
+            else g = g.add(p, wd);
         }
-        org.bytedeco.pytorch.Tensor m = state.get("exp_avg").handle(), v = state.get("exp_avg_sq").handle();
-        m.mul_(s(beta1)).add_(g, s(1 - beta1));
-        v.mul_(s(beta2)).addcmul_(g, g, s(1 - beta2));
+        Tensor m = state.get("exp_avg"), v = state.get("exp_avg_sq");
+        m.mul_(beta1).add_(g, 1 - beta1);
+        v.mul_(beta2).addcmul_(g, g, 1 - beta2);
         double bc1 = 1 - Math.pow(beta1, t), bc2Sqrt = Math.sqrt(1 - Math.pow(beta2, t));
-        org.bytedeco.pytorch.Tensor second = v;
+        Tensor second = v;
         if (amsgrad) {
-            org.bytedeco.pytorch.Tensor max = state.get("max_exp_avg_sq").handle();
-            max.copy_(org.bytedeco.pytorch.global.torch.maximum(max, v));
+            Tensor max = state.get("max_exp_avg_sq");
+            max.copy_(max.maximum(v));
             second = max;
         }
-        org.bytedeco.pytorch.Tensor denom = second.sqrt().div(s(bc2Sqrt)).add_(s(eps));
-        p.addcdiv_(m, denom, s(-lr / bc1));
-    }
-
-    static org.bytedeco.pytorch.Tensor torchZerosLike(org.bytedeco.pytorch.Tensor p) {
-        return org.bytedeco.pytorch.global.torch.zeros_like(p);
+        Tensor denom = second.sqrt().div(bc2Sqrt).add_(eps);
+        p.addcdiv_(m, denom, -lr / bc1);
     }
 }

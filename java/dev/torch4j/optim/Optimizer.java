@@ -84,7 +84,12 @@ public abstract class Optimizer {
         }
     }
 
-    /** Updates {@code param} in place from {@code grad}; {@code state} keeps this parameter's buffers. */
+    /**
+     * Updates {@code param} in place from {@code grad} (both torch4j tensors; use the in-place methods such as
+     * {@code add_}, {@code mul_}, {@code addcdiv_}); {@code state} keeps this parameter's buffers, which are saved by
+     * {@link #stateDict()} under their names. Runs without gradients inside a scope: temporaries are freed after the
+     * step; buffers kept across steps go through {@link #own}.
+     */
     protected abstract void update(Tensor param, Tensor grad, Map<String, Tensor> state, double lr, double weightDecay);
 
     /** A state buffer owned by the optimizer (it outlives the step's scope). */
@@ -170,9 +175,5 @@ public abstract class Optimizer {
 
     public void load(Path file) {
         loadStateDict(StateDict.load(file));
-    }
-
-    protected static org.bytedeco.pytorch.Scalar s(double v) {
-        return new org.bytedeco.pytorch.Scalar(v);
     }
 }

@@ -42,31 +42,30 @@ public final class RmsProp extends Optimizer {
         return this;
     }
 
-    @Override protected void update(Tensor param, Tensor grad, Map<String, Tensor> state, double lr, double wd) {
-        org.bytedeco.pytorch.Tensor p = param.handle(), g = grad.handle();
+    @Override protected void update(Tensor p, Tensor grad, Map<String, Tensor> state, double lr, double wd) {
         if (!state.containsKey("square_avg")) {
-            state.put("square_avg", own(Tensor.wrap(Adam.torchZerosLike(p))));
-            if (momentum > 0) state.put("momentum_buffer", own(Tensor.wrap(Adam.torchZerosLike(p))));
-            if (centered) state.put("grad_avg", own(Tensor.wrap(Adam.torchZerosLike(p))));
+            state.put("square_avg", own(p.zerosLike()));
+            if (momentum > 0) state.put("momentum_buffer", own(p.zerosLike()));
+            if (centered) state.put("grad_avg", own(p.zerosLike()));
         }
-        if (wd != 0) g = g.add(p, s(wd));
-        org.bytedeco.pytorch.Tensor sq = state.get("square_avg").handle();
-        sq.mul_(s(alpha)).addcmul_(g, g, s(1 - alpha));
-        org.bytedeco.pytorch.Tensor avg;
+        Tensor g = wd != 0 ? grad.add(p, wd) : grad;
+        Tensor sq = state.get("square_avg");
+        sq.mul_(alpha).addcmul_(g, g, 1 - alpha);
+        Tensor avg;
         if (centered) {
-            org.bytedeco.pytorch.Tensor ga = state.get("grad_avg").handle();
-            ga.mul_(s(alpha)).add_(g, s(1 - alpha));
-            avg = sq.addcmul(ga, ga, s(-1)).sqrt_();
+            Tensor ga = state.get("grad_avg");
+            ga.mul_(alpha).add_(g, 1 - alpha);
+            avg = sq.addcmul(ga, ga, -1).sqrt_();
         } else {
             avg = sq.sqrt();
         }
-        avg = avg.add_(s(eps));
+        avg = avg.add_(eps);
         if (momentum > 0) {
-            org.bytedeco.pytorch.Tensor buf = state.get("momentum_buffer").handle();
-            buf.mul_(s(momentum)).addcdiv_(g, avg, s(1));
-            p.add_(buf, s(-lr));
+            Tensor buf = state.get("momentum_buffer");
+            buf.mul_(momentum).addcdiv_(g, avg, 1);
+            p.add_(buf, -lr);
         } else {
-            p.addcdiv_(g, avg, s(-lr));
+            p.addcdiv_(g, avg, -lr);
         }
     }
 }

@@ -39,20 +39,19 @@ public final class Sgd extends Optimizer {
         return this;
     }
 
-    @Override protected void update(Tensor param, Tensor grad, Map<String, Tensor> state, double lr, double wd) {
+    @Override protected void update(Tensor p, Tensor grad, Map<String, Tensor> state, double lr, double wd) {
         if (nesterov && (momentum <= 0 || dampening != 0)) throw new IllegalStateException("Nesterov momentum needs momentum > 0 and zero dampening");
-        org.bytedeco.pytorch.Tensor p = param.handle(), d = grad.handle();
-        if (wd != 0) d = d.add(p, s(wd));
+        Tensor d = wd != 0 ? grad.add(p, wd) : grad;
         if (momentum != 0) {
             Tensor buf = state.get("momentum_buffer");
             if (buf == null) {
-                buf = own(Tensor.wrap(d.clone()));
+                buf = own(d.clone());
                 state.put("momentum_buffer", buf);
             } else {
-                buf.handle().mul_(s(momentum)).add_(d, s(1 - dampening));
+                buf.mul_(momentum).add_(d, 1 - dampening);
             }
-            d = nesterov ? d.add(buf.handle(), s(momentum)) : buf.handle();
+            d = nesterov ? d.add(buf, momentum) : buf;
         }
-        p.add_(d, s(-lr));
+        p.add_(d, -lr);
     }
 }

@@ -385,6 +385,16 @@ public final class Tensor implements AutoCloseable {
     public Tensor exp() { return op(() -> handle().exp()); }
     public Tensor log() { return op(() -> handle().log()); }
     public Tensor sqrt() { return op(() -> handle().sqrt()); }
+    /** -1, 0 or 1 by the sign of each element. */
+    public Tensor sign() { return op(() -> handle().sign()); }
+    /** The element-wise maximum of this and {@code o}. */
+    public Tensor maximum(Tensor o) { return op(() -> torch.maximum(handle(), o.handle())); }
+    /** this + alpha * o. */
+    public Tensor add(Tensor o, double alpha) { return op(() -> handle().add(o.handle(), new Scalar(alpha))); }
+    /** this + value * a * b (element-wise). */
+    public Tensor addcmul(Tensor a, Tensor b, double value) { return op(() -> handle().addcmul(a.handle(), b.handle(), new Scalar(value))); }
+    /** Zeros of this tensor's shape, dtype and device. */
+    public Tensor zerosLike() { return op(() -> torch.zeros_like(handle())); }
     public Tensor relu() { return op(() -> handle().relu()); }
     public Tensor sigmoid() { return op(() -> handle().sigmoid()); }
     public Tensor tanh() { return op(() -> torch.tanh(handle())); }
@@ -400,10 +410,37 @@ public final class Tensor implements AutoCloseable {
 
     // ---- in place -----------------------------------------------------------------------------------
 
-    public Tensor addInPlace(Tensor o) { try { handle().add_(o.handle()); } catch (RuntimeException e) { throw TorchException.from(e); } return this; }
-    public Tensor mulInPlace(double v) { try { handle().mul_(new Scalar(v)); } catch (RuntimeException e) { throw TorchException.from(e); } return this; }
-    public Tensor fill_(double v) { try { handle().fill_(new Scalar(v)); } catch (RuntimeException e) { throw TorchException.from(e); } return this; }
-    public Tensor zero_() { try { handle().zero_(); } catch (RuntimeException e) { throw TorchException.from(e); } return this; }
+    // In-place operations carry PyTorch's trailing underscore (add_, mul_, fill_ ...): one naming rule for all of them.
+    /** this += o. */
+    public Tensor add_(Tensor o) { return inPlace(() -> handle().add_(o.handle())); }
+    /** this += alpha * o. */
+    public Tensor add_(Tensor o, double alpha) { return inPlace(() -> handle().add_(o.handle(), new Scalar(alpha))); }
+    /** this += v. */
+    public Tensor add_(double v) { return inPlace(() -> handle().add_(new Scalar(v))); }
+    /** this *= v. */
+    public Tensor mul_(double v) { return inPlace(() -> handle().mul_(new Scalar(v))); }
+    /** this *= o (element-wise). */
+    public Tensor mul_(Tensor o) { return inPlace(() -> handle().mul_(o.handle())); }
+    /** this /= v. */
+    public Tensor div_(double v) { return inPlace(() -> handle().div_(new Scalar(v))); }
+    /** this = sqrt(this). */
+    public Tensor sqrt_() { return inPlace(() -> handle().sqrt_()); }
+    /** this += value * a * b (element-wise), as torch.Tensor.addcmul_. */
+    public Tensor addcmul_(Tensor a, Tensor b, double value) { return inPlace(() -> handle().addcmul_(a.handle(), b.handle(), new Scalar(value))); }
+    /** this += value * a / b (element-wise), as torch.Tensor.addcdiv_. */
+    public Tensor addcdiv_(Tensor a, Tensor b, double value) { return inPlace(() -> handle().addcdiv_(a.handle(), b.handle(), new Scalar(value))); }
+    public Tensor fill_(double v) { return inPlace(() -> handle().fill_(new Scalar(v))); }
+    public Tensor zero_() { return inPlace(() -> handle().zero_()); }
+
+    /** Runs a libtorch in-place op on this tensor, translating its errors; returns this. */
+    private Tensor inPlace(Supplier<org.bytedeco.pytorch.Tensor> op) {
+        try {
+            op.get();
+        } catch (RuntimeException e) {
+            throw TorchException.from(e);
+        }
+        return this;
+    }
 
     /** Copies {@code src}'s values into this tensor (shapes must broadcast), outside autograd. */
     public Tensor copy_(Tensor src) {

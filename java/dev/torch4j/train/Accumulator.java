@@ -47,7 +47,7 @@ final class Accumulator implements AutoCloseable {
         } else if (acc.numel() != totals.numel()) {
             throw new IllegalStateException("metric '" + key + "' gave " + totals.numel() + " totals for this batch and " + acc.numel() + " before");
         }
-        acc.addInPlace(totals.reshape(acc.shape()));
+        acc.add_(totals.reshape(acc.shape()));
     }
 
     /** The mean loss so far (one read from the device). */
