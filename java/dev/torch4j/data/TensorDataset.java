@@ -1,7 +1,6 @@
 package dev.torch4j.data;
 
 import dev.torch4j.tensor.Tensor;
-import dev.torch4j.tensor.TorchException;
 
 import java.util.Arrays;
 
@@ -26,12 +25,8 @@ public final class TensorDataset implements Dataset {
 
     @Override public Batch get(long[] indices) {
         Tensor idx = Tensor.of(indices);
-        try {
-            return new Batch(Tensor.wrap(inputs.handle().index_select(0, idx.handle())),
-                    Tensor.wrap(targets.handle().index_select(0, idx.handle())));
-        } catch (RuntimeException e) {
-            throw TorchException.from(e);
-        }
+        return new Batch(Tensor.call(() -> inputs.handle().index_select(0, idx.handle())),
+                Tensor.call(() -> targets.handle().index_select(0, idx.handle())));
     }
 
     public Tensor inputs() {

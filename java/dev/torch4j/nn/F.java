@@ -21,11 +21,7 @@ public final class F {
     }
 
     private static Tensor run(java.util.function.Supplier<org.bytedeco.pytorch.Tensor> f) {
-        try {
-            return Tensor.wrap(f.get());
-        } catch (RuntimeException e) {
-            throw dev.torch4j.tensor.TorchException.from(e);
-        }
+        return Tensor.call(f);
     }
 
     /** 2-d convolution with numeric padding (top/bottom, left/right). */

@@ -42,12 +42,21 @@ public final class Tensor implements AutoCloseable {
         return t;
     }
 
-    static Tensor op(Supplier<org.bytedeco.pytorch.Tensor> f) {
+    /**
+     * Runs a libtorch call that returns a tensor, wrapping the result and translating libtorch's errors into
+     * {@link TorchException} (the C++ trace moved out of the message): the one wrapper for code that calls the presets
+     * directly (layers, losses, functional ops), e.g. {@code Tensor.call(() -> torch.mse_loss(a.handle(), b.handle(), 1))}.
+     */
+    public static Tensor call(Supplier<org.bytedeco.pytorch.Tensor> f) {
         try {
             return new Tensor(f.get());
         } catch (RuntimeException e) {
             throw TorchException.from(e);
         }
+    }
+
+    static Tensor op(Supplier<org.bytedeco.pytorch.Tensor> f) {
+        return call(f);
     }
 
     private static TensorOptions options(DType dtype) {

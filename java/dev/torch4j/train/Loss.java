@@ -59,11 +59,7 @@ public interface Loss {
     }
 
     private static Tensor call(java.util.function.Supplier<org.bytedeco.pytorch.Tensor> f) {
-        try {
-            return Tensor.wrap(f.get());
-        } catch (RuntimeException e) {
-            throw TorchException.from(e);
-        }
+        return Tensor.call(f);
     }
 
     /** Input checks with messages that name both shapes. */
