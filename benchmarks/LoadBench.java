@@ -1,5 +1,5 @@
 // Reading a state dict: java -cp target/classes:target/lib/* benchmarks/LoadBench.java FILE... (median of 5 loads each)
-import dev.torch4j.nn.StateDict;
+import dev.torch4j.io.StateDict;
 import dev.torch4j.tensor.Scope;
 import java.nio.file.Path;
 public class LoadBench {

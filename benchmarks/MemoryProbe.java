@@ -2,7 +2,7 @@
 // Fashion-MNIST. Run from the repository root after `mvn -DskipTests package`:
 //   javac -cp target/torch4j.jar -d /tmp benchmarks/MemoryProbe.java && java -Xmx48m -Xms48m -cp target/torch4j.jar:/tmp MemoryProbe
 import dev.torch4j.data.TensorDataset;
-import dev.torch4j.nn.StateDict;
+import dev.torch4j.io.StateDict;
 import dev.torch4j.nn.Module;
 import dev.torch4j.tensor.*;
 import dev.torch4j.train.*;

@@ -5,7 +5,7 @@ import dev.torch4j.data.MnistData;
 import dev.torch4j.data.Pipeline;
 import dev.torch4j.data.Transforms;
 import dev.torch4j.nn.Module;
-import dev.torch4j.nn.StateDict;
+import dev.torch4j.io.StateDict;
 import dev.torch4j.tensor.Scope;
 import dev.torch4j.tensor.Tensor;
 import dev.torch4j.tensor.Torch;

@@ -69,7 +69,7 @@ public final class Main {
             err.println("torch4j: " + e.getMessage());
             err.println("Run 'java -jar torch4j.jar --help' for usage.");
             return 2;
-        } catch (ModelException | IllegalArgumentException | IllegalStateException | dev.torch4j.nn.StateDictException
+        } catch (ModelException | IllegalArgumentException | IllegalStateException | dev.torch4j.io.StateDictException
                  | java.io.UncheckedIOException e) {
             err.println("torch4j " + command + ": " + e.getMessage());
             return 1;

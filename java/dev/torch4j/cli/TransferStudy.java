@@ -151,7 +151,7 @@ final class TransferStudy {
 
     private static Sequential loaded(Map<String, dev.torch4j.tensor.Tensor> pretrained) {
         Sequential f = backbone();
-        dev.torch4j.nn.StateDict sd = new dev.torch4j.nn.StateDict();
+        dev.torch4j.io.StateDict sd = new dev.torch4j.io.StateDict();
         sd.putAll(pretrained);
         f.loadStateDict(sd, true);
         return f;

@@ -33,7 +33,7 @@ public final class Download {
     public static void fetch(String url, Path target, String algorithm, String expectedHexPrefix) throws IOException {
         Files.createDirectories(target.toAbsolutePath().getParent());
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).followRedirects(HttpClient.Redirect.NORMAL).build();
-        Path tmp = dev.torch4j.nn.AtomicFiles.newTempFor(target);
+        Path tmp = dev.torch4j.io.AtomicFiles.newTempFor(target);
         try {
             LOG.info("downloading " + url);
             HttpResponse<InputStream> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofMinutes(30)).build(),

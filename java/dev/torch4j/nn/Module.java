@@ -1,5 +1,6 @@
 package dev.torch4j.nn;
 
+import dev.torch4j.io.StateDict;
 import dev.torch4j.tensor.Device;
 import dev.torch4j.tensor.Scope;
 import dev.torch4j.tensor.Tensor;
@@ -304,9 +305,24 @@ public abstract class Module implements AutoCloseable {
         for (Map.Entry<String, Module> e : children.entrySet()) e.getValue().collectState(join(prefix, e.getKey()), out, seen);
     }
 
-    /** Copies values from {@code state} into this module's tensors; see {@link StateDict#loadInto}. */
+    /**
+     * Copies values from {@code state} into this module's parameters and buffers (converting device and dtype).
+     * Shapes must agree and values be finite ({@link StateDict#allowNonFinite()} allows NaN and infinities); when
+     * strict, missing and unexpected keys are errors too, otherwise they are returned. Nothing changes on an error.
+     */
     public StateDict.LoadResult loadStateDict(StateDict state, boolean strict) {
-        return state.loadInto(this, strict);
+        StateDict target = stateDict();
+        StateDict.LoadResult result = state.checkFits(target, getClass().getSimpleName(), strict);
+        for (Map.Entry<String, Tensor> e : state.entrySet()) {
+            Tensor t = target.get(e.getKey());
+            if (t != null) t.copy_(e.getValue());
+        }
+        return result;
+    }
+
+    /** Throws what {@link #loadStateDict} would throw for {@code state}, without changing this module. */
+    public StateDict.LoadResult checkStateDict(StateDict state, boolean strict) {
+        return state.checkFits(stateDict(), getClass().getSimpleName(), strict);
     }
 
     /** Saves the state dict as {@code .safetensors}. */

@@ -1,7 +1,7 @@
 package dev.torch4j.optim;
 
 import dev.torch4j.nn.Module;
-import dev.torch4j.nn.StateDict;
+import dev.torch4j.io.StateDict;
 import dev.torch4j.tensor.Scope;
 import dev.torch4j.tensor.Tensor;
 import dev.torch4j.tensor.Torch;

@@ -108,7 +108,7 @@ public final class History {
     }
 
     private static void write(Path file, String text) {
-        dev.torch4j.nn.AtomicFiles.writeString(file, text);
+        dev.torch4j.io.AtomicFiles.writeString(file, text);
     }
 
     /**

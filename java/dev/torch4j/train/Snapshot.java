@@ -5,10 +5,10 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.Strictness;
 import com.google.gson.ToNumberPolicy;
 import com.google.gson.reflect.TypeToken;
-import dev.torch4j.nn.AtomicFiles;
-import dev.torch4j.nn.SafeTensors;
-import dev.torch4j.nn.StateDict;
-import dev.torch4j.nn.StateDictException;
+import dev.torch4j.io.AtomicFiles;
+import dev.torch4j.io.SafeTensors;
+import dev.torch4j.io.StateDict;
+import dev.torch4j.io.StateDictException;
 import dev.torch4j.tensor.Tensor;
 
 import java.io.IOException;

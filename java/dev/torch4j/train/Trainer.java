@@ -361,8 +361,8 @@ public final class Trainer {
             }
         }
         // check everything before anything changes
-        dev.torch4j.nn.StateDict modelState = snap.tensors("model"), optimState = snap.tensors("optimizer");
-        modelState.checkFits(model, true);
+        dev.torch4j.io.StateDict modelState = snap.tensors("model"), optimState = snap.tensors("optimizer");
+        model.checkStateDict(modelState, true);
         optimizer.checkStateDict(optimState);
         Map<String, Tensor> random = new LinkedHashMap<>(snap.tensors("random"));
         if (random.isEmpty()) throw snap.damaged("no random state");

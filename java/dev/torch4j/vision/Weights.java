@@ -2,8 +2,8 @@ package dev.torch4j.vision;
 
 import dev.torch4j.data.Download;
 import dev.torch4j.nn.Module;
-import dev.torch4j.nn.StateDict;
-import dev.torch4j.nn.StateDictException;
+import dev.torch4j.io.StateDict;
+import dev.torch4j.io.StateDictException;
 import dev.torch4j.tensor.Scope;
 
 import java.io.IOException;

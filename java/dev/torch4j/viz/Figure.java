@@ -136,7 +136,7 @@ public final class Figure {
 
     /** Writes any image as a PNG, atomically. */
     public static Path savePng(BufferedImage image, Path file) {
-        dev.torch4j.nn.AtomicFiles.write(file, tmp -> {
+        dev.torch4j.io.AtomicFiles.write(file, tmp -> {
             if (!javax.imageio.ImageIO.write(image, "png", tmp.toFile())) throw new IOException("no PNG writer");
         });
         return file;

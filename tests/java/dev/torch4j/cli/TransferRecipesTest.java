@@ -1,6 +1,6 @@
 package dev.torch4j.cli;
 
-import dev.torch4j.nn.StateDict;
+import dev.torch4j.io.StateDict;
 import dev.torch4j.tensor.Scope;
 import dev.torch4j.tensor.Tensor;
 import dev.torch4j.vision.ResNet;

@@ -1,5 +1,8 @@
 package dev.torch4j.nn;
 
+import dev.torch4j.io.SafeTensors;
+import dev.torch4j.io.StateDict;
+import dev.torch4j.io.StateDictException;
 import dev.torch4j.tensor.Tensor;
 import dev.torch4j.vision.LeNet;
 import org.junit.jupiter.api.Test;

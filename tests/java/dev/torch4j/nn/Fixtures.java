@@ -1,5 +1,6 @@
 package dev.torch4j.nn;
 
+import dev.torch4j.io.StateDict;
 import dev.torch4j.tensor.Tensor;
 
 import java.net.URISyntaxException;

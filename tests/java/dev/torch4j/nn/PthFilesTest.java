@@ -1,5 +1,7 @@
 package dev.torch4j.nn;
 
+import dev.torch4j.io.StateDict;
+import dev.torch4j.io.StateDictException;
 import dev.torch4j.tensor.Scope;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -3,7 +3,7 @@ package dev.torch4j.optim;
 import dev.torch4j.nn.Fixtures;
 import dev.torch4j.nn.Linear;
 import dev.torch4j.nn.Sequential;
-import dev.torch4j.nn.StateDict;
+import dev.torch4j.io.StateDict;
 import dev.torch4j.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

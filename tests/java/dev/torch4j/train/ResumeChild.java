@@ -12,7 +12,7 @@ import dev.torch4j.nn.MaxPool2d;
 import dev.torch4j.nn.Module;
 import dev.torch4j.nn.ReLU;
 import dev.torch4j.nn.Sequential;
-import dev.torch4j.nn.StateDict;
+import dev.torch4j.io.StateDict;
 import dev.torch4j.optim.Adam;
 import dev.torch4j.optim.StepLR;
 import dev.torch4j.tensor.Device;
@@ -78,7 +78,7 @@ public final class ResumeChild {
             m.remove("seconds");
             rows.append(r.epoch()).append(' ').append(m).append('\n');
         }
-        dev.torch4j.nn.SafeTensors.write(result, Map.of("history", rows.toString()), dir.resolve("result.safetensors"));
+        dev.torch4j.io.SafeTensors.write(result, Map.of("history", rows.toString()), dir.resolve("result.safetensors"));
         System.out.println("DONE");
     }
 

@@ -5,7 +5,7 @@ import dev.torch4j.nn.Fixtures;
 import dev.torch4j.nn.Flatten;
 import dev.torch4j.nn.Linear;
 import dev.torch4j.nn.Module;
-import dev.torch4j.nn.StateDict;
+import dev.torch4j.io.StateDict;
 import dev.torch4j.nn.Sequential;
 import dev.torch4j.optim.Adam;
 import dev.torch4j.optim.Sgd;

@@ -7,8 +7,8 @@ import dev.torch4j.nn.Linear;
 import dev.torch4j.nn.Module;
 import dev.torch4j.nn.ReLU;
 import dev.torch4j.nn.Sequential;
-import dev.torch4j.nn.StateDict;
-import dev.torch4j.nn.StateDictException;
+import dev.torch4j.io.StateDict;
+import dev.torch4j.io.StateDictException;
 import dev.torch4j.optim.Adam;
 import dev.torch4j.optim.StepLR;
 import dev.torch4j.tensor.Device;
@@ -172,7 +172,7 @@ class TrustTest {
         StateDict all = StateDict.load(file);
         Map<String, Tensor> rewritten = new java.util.LinkedHashMap<>(all);
         rewritten.get("model/4.bias").handle().fill_(new org.bytedeco.pytorch.Scalar(Double.NaN));
-        dev.torch4j.nn.SafeTensors.write(rewritten, all.metadata(), file);
+        dev.torch4j.io.SafeTensors.write(rewritten, all.metadata(), file);
         assertThat(tensors).isNotEmpty();
         assertThatThrownBy(() -> trainer(victim).epochs(2).resumeFrom(snaps).fit(train, null)).isInstanceOf(StateDictException.class)
                 .hasMessageContaining("tensor '4.bias' holds 10 NaN");

@@ -6,7 +6,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.torch4j.nn.Fixtures;
 import dev.torch4j.nn.Module;
-import dev.torch4j.nn.StateDict;
+import dev.torch4j.io.StateDict;
 import dev.torch4j.tensor.Scope;
 import dev.torch4j.tensor.Tensor;
 import org.junit.jupiter.params.ParameterizedTest;

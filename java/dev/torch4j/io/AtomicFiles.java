@@ -1,4 +1,4 @@
-package dev.torch4j.nn;
+package dev.torch4j.io;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,4 +1,4 @@
-package dev.torch4j.nn;
+package dev.torch4j.io;
 
 import dev.torch4j.tensor.DType;
 import dev.torch4j.tensor.Tensor;

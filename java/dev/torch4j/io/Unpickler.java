@@ -1,4 +1,4 @@
-package dev.torch4j.nn;
+package dev.torch4j.io;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -27,6 +27,42 @@ final class Unpickler {
     interface Callable {
         Object call(List<Object> args);
     }
+
+    // Opcodes of the state-dict subset, named as in Python's pickle module (MARK_OP: MARK is the stack marker below).
+    private static final int PROTO = 0x80;
+    private static final int FRAME = 0x95;
+    private static final int STOP = '.';
+    private static final int MARK_OP = '(';
+    private static final int EMPTY_TUPLE = ')';
+    private static final int EMPTY_LIST = ']';
+    private static final int EMPTY_DICT = '}';
+    private static final int TUPLE = 't';
+    private static final int TUPLE1 = 0x85;
+    private static final int TUPLE2 = 0x86;
+    private static final int TUPLE3 = 0x87;
+    private static final int NONE = 'N';
+    private static final int NEWTRUE = 0x88;
+    private static final int NEWFALSE = 0x89;
+    private static final int BININT1 = 'K';
+    private static final int BININT2 = 'M';
+    private static final int BININT = 'J';
+    private static final int LONG1 = 0x8a;
+    private static final int BINFLOAT = 'G';
+    private static final int BINUNICODE = 'X';
+    private static final int SHORT_BINUNICODE = 0x8c;
+    private static final int GLOBAL = 'c';
+    private static final int BINPUT = 'q';
+    private static final int LONG_BINPUT = 'r';
+    private static final int MEMOIZE = 0x94;
+    private static final int BINGET = 'h';
+    private static final int LONG_BINGET = 'j';
+    private static final int BINPERSID = 'Q';
+    private static final int REDUCE = 'R';
+    private static final int BUILD = 'b';
+    private static final int SETITEM = 's';
+    private static final int SETITEMS = 'u';
+    private static final int APPEND = 'a';
+    private static final int APPENDS = 'e';
 
     private static final Object MARK = new Object();
     private static final int MAX_MEMO = 10_000_000, MAX_STACK = 1_000_000;
@@ -63,40 +99,40 @@ final class Unpickler {
             int at = in.position();
             int op = u8();
             switch (op) {
-                case 0x80: u8(); break; // PROTO n
-                case 0x95: bytes(8); break; // FRAME: framing only
-                case '.': return finish(at);
-                case '(': push(MARK); break;
-                case ')': push(List.of()); break;
-                case ']': push(new ArrayList<>()); break;
-                case '}': push(new LinkedHashMap<>()); break;
-                case 't': push(List.copyOf(popToMark())); break;
-                case 0x85: push(tupleOf(1)); break;
-                case 0x86: push(tupleOf(2)); break;
-                case 0x87: push(tupleOf(3)); break;
-                case 'N': push(None.NONE); break;
-                case 0x88: push(Boolean.TRUE); break;
-                case 0x89: push(Boolean.FALSE); break;
-                case 'K': push((long) u8()); break;
-                case 'M': push((long) (in.getShort() & 0xffff)); break;
-                case 'J': push((long) in.getInt()); break;
-                case 0x8a: push(long1(u8(), at)); break;
-                case 'G': push(in.order(ByteOrder.BIG_ENDIAN).getDouble()); in.order(ByteOrder.LITTLE_ENDIAN); break;
-                case 'X': push(utf8(length(in.getInt() & 0xffffffffL, at))); break;
-                case 0x8c: push(utf8(u8())); break;
-                case 'c': push(global(at)); break;
-                case 'q': memoPut(u8(), at); break;
-                case 'r': memoPut(in.getInt() & 0xffffffffL, at); break;
-                case 0x94: memoPut(memo.size(), at); break;
-                case 'h': push(memoGet(u8(), at)); break;
-                case 'j': push(memoGet(in.getInt() & 0xffffffffL, at)); break;
-                case 'Q': push(persistent(pop(), at)); break;
-                case 'R': reduce(at); break;
-                case 'b': build(at); break;
-                case 's': { Object v = pop(), k = pop(); setItems(List.of(k, v), at); break; }
-                case 'u': setItems(popToMark(), at); break;
-                case 'a': append(List.of(pop()), at); break;
-                case 'e': append(popToMark(), at); break;
+                case PROTO: u8(); break; // PROTO n
+                case FRAME: bytes(8); break; // FRAME: framing only
+                case STOP: return finish(at);
+                case MARK_OP: push(MARK); break;
+                case EMPTY_TUPLE: push(List.of()); break;
+                case EMPTY_LIST: push(new ArrayList<>()); break;
+                case EMPTY_DICT: push(new LinkedHashMap<>()); break;
+                case TUPLE: push(List.copyOf(popToMark())); break;
+                case TUPLE1: push(tupleOf(1)); break;
+                case TUPLE2: push(tupleOf(2)); break;
+                case TUPLE3: push(tupleOf(3)); break;
+                case NONE: push(None.NONE); break;
+                case NEWTRUE: push(Boolean.TRUE); break;
+                case NEWFALSE: push(Boolean.FALSE); break;
+                case BININT1: push((long) u8()); break;
+                case BININT2: push((long) (in.getShort() & 0xffff)); break;
+                case BININT: push((long) in.getInt()); break;
+                case LONG1: push(long1(u8(), at)); break;
+                case BINFLOAT: push(in.order(ByteOrder.BIG_ENDIAN).getDouble()); in.order(ByteOrder.LITTLE_ENDIAN); break;
+                case BINUNICODE: push(utf8(length(in.getInt() & 0xffffffffL, at))); break;
+                case SHORT_BINUNICODE: push(utf8(u8())); break;
+                case GLOBAL: push(global(at)); break;
+                case BINPUT: memoPut(u8(), at); break;
+                case LONG_BINPUT: memoPut(in.getInt() & 0xffffffffL, at); break;
+                case MEMOIZE: memoPut(memo.size(), at); break;
+                case BINGET: push(memoGet(u8(), at)); break;
+                case LONG_BINGET: push(memoGet(in.getInt() & 0xffffffffL, at)); break;
+                case BINPERSID: push(persistent(pop(), at)); break;
+                case REDUCE: reduce(at); break;
+                case BUILD: build(at); break;
+                case SETITEM: { Object v = pop(), k = pop(); setItems(List.of(k, v), at); break; }
+                case SETITEMS: setItems(popToMark(), at); break;
+                case APPEND: append(List.of(pop()), at); break;
+                case APPENDS: append(popToMark(), at); break;
                 default:
                     throw bad(at, String.format("opcode 0x%02x ('%s') is outside the state-dict subset torch4j reads", op,
                             op >= 32 && op < 127 ? String.valueOf((char) op) : "?"));

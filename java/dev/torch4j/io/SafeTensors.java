@@ -1,4 +1,4 @@
-package dev.torch4j.nn;
+package dev.torch4j.io;
 
 import com.google.gson.Gson;
 import com.google.gson.JsonArray;

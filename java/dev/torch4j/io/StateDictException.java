@@ -1,4 +1,4 @@
-package dev.torch4j.nn;
+package dev.torch4j.io;
 
 /** A state dict that does not fit a model, or a weights file that cannot be read; the message says which key or byte. */
 public class StateDictException extends RuntimeException {

@@ -1,4 +1,4 @@
-package dev.torch4j.nn;
+package dev.torch4j.io;
 
 import dev.torch4j.tensor.Scope;
 import dev.torch4j.tensor.Tensor;
@@ -83,17 +83,17 @@ public final class StateDict extends LinkedHashMap<String, Tensor> {
         }
     }
 
-    /** Reads the keys of {@code model}'s state dict from a libtorch archive written by {@link #saveArchive}. */
-    public static StateDict loadArchive(Path file, Module model) {
+    /** Reads the tensors named {@code keys} (e.g. a model's state-dict keys) from a libtorch archive written by {@link #saveArchive}. */
+    public static StateDict loadArchive(Path file, java.util.Collection<String> keys) {
         if (!Files.isRegularFile(file)) throw new StateDictException("no such file: " + file);
         StateDict out = new StateDict();
         InputArchive archive = new InputArchive();
         archive.retainReference();
         try {
             archive.load_from(file.toString());
-            for (Map.Entry<String, Tensor> e : model.stateDict().entrySet()) {
+            for (String key : keys) {
                 org.bytedeco.pytorch.Tensor t = new org.bytedeco.pytorch.Tensor();
-                if (archive.try_read(e.getKey(), t)) out.put(e.getKey(), Tensor.wrap(t));
+                if (archive.try_read(key, t)) out.put(key, Tensor.wrap(t));
             }
         } catch (RuntimeException e) {
             throw new StateDictException("cannot read libtorch archive " + file + ": " + dev.torch4j.tensor.TorchException.from(e).getMessage(), e);
@@ -104,27 +104,12 @@ public final class StateDict extends LinkedHashMap<String, Tensor> {
     }
 
     /**
-     * Copies these values into {@code model}'s parameters and buffers (converting device and dtype).
-     * Shapes must agree, and floating-point values be finite (unless {@link #allowNonFinite()}). When strict,
-     * missing and unexpected keys are errors too; otherwise they are returned. Nothing is changed when an error
-     * is raised.
+     * Throws a {@link StateDictException} when these values do not fit {@code target} (a model's state dict, named
+     * {@code owner} in the message): shapes must agree and floating-point values be finite (unless
+     * {@link #allowNonFinite()}); when strict, missing and unexpected keys are errors too, otherwise they are returned.
+     * Changes nothing: {@code Module.loadStateDict} calls it before it copies.
      */
-    LoadResult loadInto(Module model, boolean strict) {
-        LoadResult result = checkFits(model, strict);
-        StateDict target = model.stateDict();
-        for (Map.Entry<String, Tensor> e : entrySet()) {
-            Tensor t = target.get(e.getKey());
-            if (t != null) t.copy_(e.getValue());
-        }
-        return result;
-    }
-
-    /**
-     * Throws what {@link Module#loadStateDict} would throw for these values, without changing the model: for a caller
-     * that must check several files before it changes anything (resuming a training run).
-     */
-    public LoadResult checkFits(Module model, boolean strict) {
-        StateDict target = model.stateDict();
+    public LoadResult checkFits(Map<String, Tensor> target, String owner, boolean strict) {
         List<String> missing = new ArrayList<>(), unexpected = new ArrayList<>(), mismatched = new ArrayList<>();
         for (String k : target.keySet()) if (!containsKey(k)) missing.add(k);
         for (Map.Entry<String, Tensor> e : entrySet()) {
@@ -136,7 +121,7 @@ public final class StateDict extends LinkedHashMap<String, Tensor> {
         }
         if (!mismatched.isEmpty() || strict && (!missing.isEmpty() || !unexpected.isEmpty())) {
             StringBuilder msg = new StringBuilder("state dict ").append(source == null ? "" : "from " + source + " ")
-                    .append("does not fit ").append(model.getClass().getSimpleName()).append(':');
+                    .append("does not fit ").append(owner).append(':');
             list(msg, "shape mismatch", mismatched);
             if (strict) {
                 list(msg, "missing keys", missing);
@@ -153,7 +138,7 @@ public final class StateDict extends LinkedHashMap<String, Tensor> {
     }
 
     /** Refuses NaN or infinite values in the floating-point tensors under {@code keys}. */
-    void checkFinite(java.util.Collection<String> keys) {
+    private void checkFinite(java.util.Collection<String> keys) {
         try (Scope s = Scope.open()) {
             for (String k : keys) {
                 Tensor t = get(k);
