@@ -12,7 +12,7 @@ public class MemoryProbe { public static void main(String[] a) {
   StateDict fx = StateDict.load(Path.of("tests/resources/fixtures/fmnist-slice.safetensors"));
   TensorDataset tr = new TensorDataset(fx.get("train_images").float32().div(255).unsqueeze(1), fx.get("train_labels"));
   Torch.manualSeed(0);
-  Module m = new dev.torch4j.vision.LeNet();
+  Module m = new dev.torch4j.recipes.LeNet();
   Callback probe = new Callback() { public boolean onEpochEnd(EpochResult r, Module mm) {
     System.out.printf("epoch %2d  live native objects %d  RSS %.1f MB  heap used %.1f MB%n", r.epoch(), Pointer.totalCount(), Pointer.physicalBytes() / 1e6, (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) / 1e6); return false; } };
   Trainer.of(m).epochs(60).batchSize(64).seed(0).quiet().callbacks(probe).fit(tr, null);

@@ -10,7 +10,7 @@ import dev.torch4j.tensor.Generator;
 import dev.torch4j.tensor.Torch;
 import dev.torch4j.train.History;
 import dev.torch4j.train.Trainer;
-import dev.torch4j.vision.LeNet;
+import dev.torch4j.recipes.LeNet;
 
 import java.nio.file.Path;
 import java.util.Arrays;

@@ -13,7 +13,7 @@ import dev.torch4j.tensor.Device;
 import dev.torch4j.tensor.Torch;
 import dev.torch4j.train.Evaluation;
 import dev.torch4j.train.Trainer;
-import dev.torch4j.vision.SeedModels;
+import dev.torch4j.recipes.SeedModels;
 
 import java.util.List;
 

@@ -14,7 +14,7 @@ import dev.torch4j.train.Evaluation;
 import dev.torch4j.train.History;
 import dev.torch4j.train.Loss;
 import dev.torch4j.train.Trainer;
-import dev.torch4j.vision.CatClassifier;
+import dev.torch4j.recipes.CatClassifier;
 
 import java.nio.file.Path;
 

@@ -17,7 +17,7 @@ import dev.torch4j.viz.GradCam;
 import dev.torch4j.viz.Kernels;
 import dev.torch4j.viz.Plots;
 import dev.torch4j.viz.Tile;
-import dev.torch4j.vision.SeedModels;
+import dev.torch4j.recipes.SeedModels;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

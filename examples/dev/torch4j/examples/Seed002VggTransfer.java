@@ -15,7 +15,7 @@ import dev.torch4j.train.Loss;
 import dev.torch4j.train.Trainer;
 import dev.torch4j.vision.FeatureExtractor;
 import dev.torch4j.vision.Vgg;
-import dev.torch4j.vision.VggTransfer;
+import dev.torch4j.recipes.VggTransfer;
 import dev.torch4j.vision.Weights;
 
 import java.nio.file.Path;

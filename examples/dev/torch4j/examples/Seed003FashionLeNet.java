@@ -14,7 +14,7 @@ import dev.torch4j.train.Checkpoint;
 import dev.torch4j.train.Evaluation;
 import dev.torch4j.train.History;
 import dev.torch4j.train.Trainer;
-import dev.torch4j.vision.LeNet;
+import dev.torch4j.recipes.LeNet;
 
 import java.nio.file.Path;
 import java.util.List;

@@ -12,7 +12,7 @@ import dev.torch4j.train.ClassificationReport;
 import dev.torch4j.train.ConfusionMatrix;
 import dev.torch4j.train.Loss;
 import dev.torch4j.train.Trainer;
-import dev.torch4j.vision.SameConvNet;
+import dev.torch4j.recipes.SameConvNet;
 
 /**
  * Seed 004: a three-layer "same"-padding CNN on Fashion-MNIST, trained once with SGD (lr 0.001, 25 epochs)

@@ -17,7 +17,7 @@ import dev.torch4j.viz.Gabor;
 import dev.torch4j.viz.GradCam;
 import dev.torch4j.viz.Kernels;
 import dev.torch4j.viz.Plots;
-import dev.torch4j.vision.SeedModels;
+import dev.torch4j.recipes.SeedModels;
 import dev.torch4j.vision.Weights;
 import dev.torch4j.vision.Zoo;
 

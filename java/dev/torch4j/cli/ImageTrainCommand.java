@@ -13,7 +13,7 @@ import dev.torch4j.train.History;
 import dev.torch4j.train.Loss;
 import dev.torch4j.train.Trainer;
 import dev.torch4j.vision.FeatureExtractor;
-import dev.torch4j.vision.VggTransfer;
+import dev.torch4j.recipes.VggTransfer;
 import dev.torch4j.vision.Weights;
 
 import java.io.PrintStream;

@@ -6,7 +6,7 @@ import dev.torch4j.nn.Summary;
 import dev.torch4j.shim.Shim;
 import dev.torch4j.tensor.Device;
 import dev.torch4j.tensor.Torch;
-import dev.torch4j.vision.SeedModels;
+import dev.torch4j.recipes.SeedModels;
 import dev.torch4j.vision.Zoo;
 import org.bytedeco.javacpp.Loader;
 

@@ -4,12 +4,12 @@ import dev.torch4j.cli.Recipe.Norm;
 import dev.torch4j.optim.Adam;
 import dev.torch4j.optim.Sgd;
 import dev.torch4j.optim.StepLR;
-import dev.torch4j.vision.VggTransfer;
+import dev.torch4j.recipes.VggTransfer;
 import dev.torch4j.data.Pipeline;
 import dev.torch4j.data.Transform;
 import dev.torch4j.data.Transforms;
-import dev.torch4j.vision.CatClassifier;
-import dev.torch4j.vision.SeedModels;
+import dev.torch4j.recipes.CatClassifier;
+import dev.torch4j.recipes.SeedModels;
 
 import java.util.LinkedHashMap;
 import java.util.List;

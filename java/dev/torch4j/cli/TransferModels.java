@@ -2,7 +2,7 @@ package dev.torch4j.cli;
 
 import dev.torch4j.nn.Sequential;
 import dev.torch4j.vision.ResNet;
-import dev.torch4j.vision.SeedModels;
+import dev.torch4j.recipes.SeedModels;
 import dev.torch4j.vision.Vgg;
 import dev.torch4j.vision.Weights;
 import dev.torch4j.vision.Zoo;

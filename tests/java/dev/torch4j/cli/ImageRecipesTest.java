@@ -3,8 +3,8 @@ package dev.torch4j.cli;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.torch4j.nn.Module;
-import dev.torch4j.vision.CatClassifier;
-import dev.torch4j.vision.SeedModels;
+import dev.torch4j.recipes.CatClassifier;
+import dev.torch4j.recipes.SeedModels;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

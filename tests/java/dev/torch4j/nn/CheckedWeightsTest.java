@@ -4,7 +4,7 @@ import dev.torch4j.io.SafeTensors;
 import dev.torch4j.io.StateDict;
 import dev.torch4j.io.StateDictException;
 import dev.torch4j.tensor.Tensor;
-import dev.torch4j.vision.LeNet;
+import dev.torch4j.recipes.LeNet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

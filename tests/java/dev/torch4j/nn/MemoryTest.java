@@ -2,7 +2,7 @@ package dev.torch4j.nn;
 
 import dev.torch4j.tensor.Scope;
 import dev.torch4j.tensor.Tensor;
-import dev.torch4j.vision.SeedModels;
+import dev.torch4j.recipes.SeedModels;
 import org.bytedeco.javacpp.Pointer;
 import org.junit.jupiter.api.Test;
 

@@ -8,7 +8,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.torch4j.tensor.DType;
 import dev.torch4j.tensor.Tensor;
-import dev.torch4j.vision.SeedModels;
+import dev.torch4j.recipes.SeedModels;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,6 +1,6 @@
 package dev.torch4j.nn;
 
-import dev.torch4j.vision.SeedModels;
+import dev.torch4j.recipes.SeedModels;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

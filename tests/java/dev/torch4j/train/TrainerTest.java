@@ -14,7 +14,7 @@ import dev.torch4j.tensor.Device;
 import dev.torch4j.tensor.Scope;
 import dev.torch4j.tensor.Tensor;
 import dev.torch4j.tensor.Torch;
-import dev.torch4j.vision.LeNet;
+import dev.torch4j.recipes.LeNet;
 import org.bytedeco.javacpp.Pointer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -125,7 +125,7 @@ class TrainerTest {
     @Test void iterationBasedTrainingValidatesEveryPeriod() {
         // seed 001's loop, scaled down: 60 iterations of batch 100, test accuracy every 20
         Torch.manualSeed(0);
-        History h = Trainer.of(dev.torch4j.vision.MnistCnn.modelA()).optimizer(Sgd.lr(0.01)).batchSize(100).iterations(60, 20)
+        History h = Trainer.of(dev.torch4j.recipes.MnistCnn.modelA()).optimizer(Sgd.lr(0.01)).batchSize(100).iterations(60, 20)
                 .seed(0).device(Device.cpu()).quiet().fit(train, test);
         assertThat(h.epochs()).hasSize(3);
         assertThat(h.epochs()).allMatch(e -> e.validAccuracy() > 0 && e.seconds() > 0);

@@ -12,7 +12,7 @@ import dev.torch4j.tensor.Scope;
 import dev.torch4j.tensor.Tensor;
 import dev.torch4j.tensor.Torch;
 import dev.torch4j.train.ConfusionMatrix;
-import dev.torch4j.vision.CatClassifier;
+import dev.torch4j.recipes.CatClassifier;
 import dev.torch4j.vision.ResNet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,4 +1,4 @@
-package dev.torch4j.vision;
+package dev.torch4j.recipes;
 
 import dev.torch4j.nn.Conv2d;
 import dev.torch4j.nn.F;

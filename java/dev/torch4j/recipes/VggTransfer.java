@@ -1,4 +1,4 @@
-package dev.torch4j.vision;
+package dev.torch4j.recipes;
 
 import dev.torch4j.nn.Dropout;
 import dev.torch4j.nn.Flatten;

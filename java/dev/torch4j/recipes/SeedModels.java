@@ -1,5 +1,8 @@
-package dev.torch4j.vision;
+package dev.torch4j.recipes;
 
+import dev.torch4j.vision.Vgg;
+import dev.torch4j.vision.ResNet;
+import dev.torch4j.vision.Zoo;
 import dev.torch4j.nn.AdaptiveAvgPool2d;
 import dev.torch4j.nn.BatchNorm2d;
 import dev.torch4j.nn.Conv2d;
