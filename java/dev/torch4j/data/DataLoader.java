@@ -49,7 +49,7 @@ public final class DataLoader implements Iterable<Batch> {
         this.pinMemory = pinMemory;
     }
 
-    /** Sequential batches (seed 004 iterates without shuffling). */
+    /** Sequential batches, in the dataset's order. */
     public static DataLoader sequential(Dataset dataset, int batchSize) {
         return new DataLoader(dataset, batchSize, false, 0, false, AUTO, false);
     }

@@ -32,7 +32,7 @@ public interface Dataset {
     }
 
     /**
-     * This dataset's images run through {@code pipeline} (e.g. seed 003's rotated test set); sample i of
+     * This dataset's images run through {@code pipeline} (e.g. a randomly rotated test set); sample i of
      * epoch e draws its random parameters from {@code Pipeline.sampleSeed(seed, e, i)}.
      */
     default Dataset transform(Pipeline pipeline, long seed) {

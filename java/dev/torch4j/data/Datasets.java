@@ -5,7 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 
-/** Splitting datasets: seed 000's 90/10, seed 002's 55,000/5,000, seed 003's 90/10 with seed 1234. */
+/** Splitting datasets into disjoint random subsets by counts or fractions (as PyTorch's random_split). */
 public final class Datasets {
     private Datasets() {}
 

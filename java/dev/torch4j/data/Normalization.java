@@ -6,7 +6,7 @@ import java.util.Arrays;
 
 /** (x - mean) / std per channel, with fixed constants or statistics computed from a training set. */
 public final class Normalization {
-    /** MNIST's statistics, as seed 000 uses them. */
+    /** MNIST's usual statistics (mean 0.1307, std 0.3081). */
     public static final Normalization MNIST = new Normalization(new float[] {0.1307f}, new float[] {0.3081f});
     /** ImageNet's per-channel statistics (RGB), for torchvision's pretrained models. */
     public static final Normalization IMAGENET = new Normalization(new float[] {0.485f, 0.456f, 0.406f}, new float[] {0.229f, 0.224f, 0.225f});

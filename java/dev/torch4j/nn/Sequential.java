@@ -53,7 +53,7 @@ public final class Sequential extends Module {
     }
 
     /**
-     * Makes the children from position {@code from} on trainable, the ones before it frozen: seed 002's partial
+     * Makes the children from position {@code from} on trainable, the ones before it frozen: partial
      * fine-tuning ({@code vgg.features().unfreezeFrom(10)}, PyTorch's {@code list(seq.children())[10:]}). Returns this.
      */
     public Sequential unfreezeFrom(int from) {

@@ -33,7 +33,7 @@ public final class Device {
         return new Device(Type.MPS, -1);
     }
 
-    /** The best device present: CUDA, then MPS, then the CPU (seed 000's choice). */
+    /** The best device present: CUDA, then MPS, then the CPU. */
     public static Device auto() {
         if (cudaAvailable()) return cuda(0);
         if (mpsAvailable()) return mps();

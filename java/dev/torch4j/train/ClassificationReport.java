@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * Precision, recall, F1 and support per class with macro and weighted averages, printed as
- * scikit-learn's classification_report (seed 004). A class never predicted has precision 0 (as sklearn's
+ * scikit-learn's classification_report. A class never predicted has precision 0 (as sklearn's
  * zero_division default).
  */
 public final class ClassificationReport {

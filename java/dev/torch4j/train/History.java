@@ -19,7 +19,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Per-epoch figures of a training run by name, as seed 002's history: CSV, JSON and a curves PNG. The columns are
+ * Per-epoch figures of a training run by name, as Keras' History: CSV, JSON and a curves PNG. The columns are
  * {@code epoch} and every metric the rows carry, in the order they first appear.
  */
 public final class History {
@@ -113,7 +113,7 @@ public final class History {
 
     /**
      * Writes a PNG (the name should end in .png): one chart per metric against epochs, train and validation side by
-     * side, loss first then accuracy and any user metric, as seed 002's plot_training.
+     * side, loss first then accuracy and any user metric.
      */
     public void plot(Path file) {
         if (epochs.isEmpty()) throw new IllegalStateException("nothing to plot: no epoch has finished");

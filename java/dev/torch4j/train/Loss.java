@@ -33,7 +33,7 @@ public interface Loss {
         };
     }
 
-    /** Binary cross-entropy on logits (sigmoid inside, numerically stable): seed 002's BCEWithLogitsLoss. */
+    /** Binary cross-entropy on logits (sigmoid inside, numerically stable), as PyTorch's BCEWithLogitsLoss. */
     static Loss bceWithLogits() {
         return bceWithLogits(Reduction.MEAN);
     }

@@ -172,7 +172,7 @@ public final class Trainer {
     }
 
     /**
-     * Trains for {@code total} batches instead of epochs (seed 001: 3,000 iterations), validating every
+     * Trains for {@code total} batches instead of epochs (e.g. 3,000 iterations), validating every
      * {@code validateEvery} of them and after the last; each validation period becomes one row of the history.
      */
     public Trainer iterations(long total, long validateEvery) {

@@ -53,7 +53,7 @@ public final class Vgg extends Module {
     public static Vgg vgg16bn(int numClasses) { return new Vgg(VGG16, true, numClasses, 4096); }
     public static Vgg vgg19bn(int numClasses) { return new Vgg(VGG19, true, numClasses, 4096); }
 
-    /** torchvision's {@code make_layers}: the convolutional part alone (seed 002's {@code vgg16().features}). */
+    /** torchvision's {@code make_layers}: the convolutional part alone (torchvision's {@code vgg16().features}). */
     public static Sequential features(String config, boolean batchNorm) {
         List<Module> layers = new ArrayList<>();
         long in = 3;
