@@ -35,7 +35,10 @@ class KillResumeTest {
         Path reference = dir.resolve("reference"), killed = dir.resolve("killed");
         Files.createDirectories(reference);
         Files.createDirectories(killed);
+        long t0 = System.nanoTime();
         assertThat(runToEnd(reference)).contains("START 1 0", "DONE");
+        // kill delays scale with this machine's speed: the 20 kills must land before the run could end
+        long runMillis = (System.nanoTime() - t0) / 1_000_000, maxDelay = Math.max(20, runMillis / (4 * KILLS));
 
         Random random = new Random(20261201);
         int insideWrites = 0, kills = 0, resumedMidEpoch = 0;
@@ -49,7 +52,11 @@ class KillResumeTest {
                 throw new AssertionError("the child did not start training: " + lines);
             }
             boolean duringWrite = kills % 2 == 1;
-            boolean hit = duringWrite ? waitForTempFile(killed.resolve("snapshots"), p, 20_000) : sleepUnlessExited(p, 20 + random.nextInt(400));
+            // every kill comes after progress: a snapshot newer than the one this run resumed from
+            long resumedAt = latestStep(killed.resolve("snapshots"));
+            while (p.isAlive() && latestStep(killed.resolve("snapshots")) <= resumedAt) Thread.onSpinWait();
+            // then either the instant the next snapshot's temporary file appears, or a random moment between steps
+            boolean hit = duringWrite ? waitForTempFile(killed.resolve("snapshots"), p, 20_000) : sleepUnlessExited(p, random.nextInt((int) maxDelay));
             if (!p.isAlive()) { // finished before the kill: the loop ends
                 p.waitFor();
                 reader.join();
@@ -138,6 +145,12 @@ class KillResumeTest {
             Thread.onSpinWait();
         }
         return false;
+    }
+
+    /** The step of the newest complete snapshot, -1 when there is none. */
+    private static long latestStep(Path snapshots) {
+        List<Path> all = Snapshot.list(snapshots);
+        return all.isEmpty() ? -1 : Snapshot.stepOf(all.get(all.size() - 1));
     }
 
     private static boolean hasTempFile(Path snapshots) {

@@ -37,7 +37,7 @@ import java.util.Map;
 public final class ResumeChild {
     private ResumeChild() {}
 
-    static final int EPOCHS = 3;
+    static final int EPOCHS = 4;
 
     public static void main(String[] args) {
         Path dir = Path.of(args[0]);
