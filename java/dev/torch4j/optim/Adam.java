@@ -21,14 +21,13 @@ public class Adam extends Optimizer {
     }
 
     public Adam betas(double b1, double b2) {
-        if (b1 < 0 || b1 >= 1 || b2 < 0 || b2 >= 1) throw new IllegalArgumentException("betas must be in [0, 1), got " + b1 + ", " + b2);
-        beta1 = b1;
-        beta2 = b2;
+        beta1 = inRange("beta1", b1, 0, 1);
+        beta2 = inRange("beta2", b2, 0, 1);
         return this;
     }
 
     public Adam eps(double e) {
-        eps = e;
+        eps = atLeast("eps", e, 0);
         return this;
     }
 
@@ -38,8 +37,7 @@ public class Adam extends Optimizer {
     }
 
     public Adam weightDecay(double wd) {
-        if (wd < 0) throw new IllegalArgumentException("weight decay must be >= 0, got " + wd);
-        weightDecay = wd;
+        weightDecay = atLeast("weight decay", wd, 0);
         return this;
     }
 

@@ -26,8 +26,23 @@ public abstract class Optimizer {
     protected double weightDecay;
 
     protected Optimizer(double lr) {
-        if (!(lr >= 0)) throw new IllegalArgumentException("learning rate must be >= 0, got " + lr);
-        this.lr = lr;
+        this.lr = atLeast("learning rate", lr, 0);
+    }
+
+    /** {@code value} when it is at least {@code min} (NaN is not), else an error in the one style of every setter. */
+    protected static double atLeast(String name, double value, double min) {
+        if (!(value >= min)) throw new IllegalArgumentException(name + " must be >= " + fmt(min) + ", got " + value);
+        return value;
+    }
+
+    /** {@code value} when it is in [lo, hi), else an error in the one style of every setter. */
+    protected static double inRange(String name, double value, double lo, double hi) {
+        if (!(value >= lo && value < hi)) throw new IllegalArgumentException(name + " must be in [" + fmt(lo) + ", " + fmt(hi) + "), got " + value);
+        return value;
+    }
+
+    private static String fmt(double v) {
+        return v == Math.rint(v) ? String.valueOf((long) v) : String.valueOf(v);
     }
 
     /** Binds the trainable parameters of {@code model}, at this optimizer's learning rate. Returns this. */

@@ -18,17 +18,17 @@ public final class RmsProp extends Optimizer {
     }
 
     public RmsProp alpha(double a) {
-        alpha = a;
+        alpha = atLeast("alpha", a, 0);
         return this;
     }
 
     public RmsProp eps(double e) {
-        eps = e;
+        eps = atLeast("eps", e, 0);
         return this;
     }
 
     public RmsProp momentum(double m) {
-        momentum = m;
+        momentum = atLeast("momentum", m, 0);
         return this;
     }
 
@@ -38,7 +38,7 @@ public final class RmsProp extends Optimizer {
     }
 
     public RmsProp weightDecay(double wd) {
-        weightDecay = wd;
+        weightDecay = atLeast("weight decay", wd, 0);
         return this;
     }
 

@@ -18,13 +18,12 @@ public final class Sgd extends Optimizer {
     }
 
     public Sgd momentum(double m) {
-        if (m < 0) throw new IllegalArgumentException("momentum must be >= 0, got " + m);
-        momentum = m;
+        momentum = atLeast("momentum", m, 0);
         return this;
     }
 
     public Sgd dampening(double d) {
-        dampening = d;
+        dampening = atLeast("dampening", d, 0);
         return this;
     }
 
@@ -34,8 +33,7 @@ public final class Sgd extends Optimizer {
     }
 
     public Sgd weightDecay(double wd) {
-        if (wd < 0) throw new IllegalArgumentException("weight decay must be >= 0, got " + wd);
-        weightDecay = wd;
+        weightDecay = atLeast("weight decay", wd, 0);
         return this;
     }
 

@@ -59,6 +59,28 @@ class UserOptimizerTest {
         for (int i = 0; i < expected.length; i++) assertThat((double) actual[i]).as("element " + i).isCloseTo(expected[i], within(1e-6));
     }
 
+    /** Every optimizer setter checks its range the same way (NaN included) and names the setting in its message. */
+    @Test void everySetterValidatesInOneStyle() {
+        Map<String, Runnable> bad = new java.util.LinkedHashMap<>();
+        bad.put("learning rate must be >= 0, got -0.1", () -> Sgd.lr(-0.1));
+        bad.put("momentum must be >= 0, got -1.0", () -> Sgd.lr(0.1).momentum(-1));
+        bad.put("dampening must be >= 0, got NaN", () -> Sgd.lr(0.1).dampening(Double.NaN));
+        bad.put("weight decay must be >= 0, got -0.5", () -> Sgd.lr(0.1).weightDecay(-0.5));
+        bad.put("beta1 must be in [0, 1), got 1.0", () -> Adam.lr(1e-3).betas(1, 0.999));
+        bad.put("beta2 must be in [0, 1), got -0.1", () -> Adam.lr(1e-3).betas(0.9, -0.1));
+        bad.put("eps must be >= 0, got -1.0E-8", () -> Adam.lr(1e-3).eps(-1e-8));
+        bad.put("weight decay must be >= 0, got NaN", () -> AdamW.lr(1e-3).weightDecay(Double.NaN));
+        bad.put("alpha must be >= 0, got -0.99", () -> RmsProp.lr(1e-2).alpha(-0.99));
+        bad.put("momentum must be >= 0, got -0.9", () -> RmsProp.lr(1e-2).momentum(-0.9));
+        bad.put("eps must be >= 0, got NaN", () -> RmsProp.lr(1e-2).eps(Double.NaN));
+        bad.put("weight decay must be >= 0, got -1.0", () -> RmsProp.lr(1e-2).weightDecay(-1));
+        for (Map.Entry<String, Runnable> e : bad.entrySet()) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(e.getValue()::run).isInstanceOf(IllegalArgumentException.class).hasMessage(e.getKey());
+        }
+        // and the values in range are taken
+        assertThat(Adam.lr(1e-3).betas(0, 0.5).eps(0).weightDecay(0)).isNotNull();
+    }
+
     /** Writing an optimizer or a scheduler needs no org.bytedeco type: none appears in optim's public or protected API. */
     @Test void optimsApiShowsNoPresetsType() {
         List<String> leaks = new ArrayList<>();
