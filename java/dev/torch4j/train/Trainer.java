@@ -243,6 +243,10 @@ public final class Trainer {
     public History fit(Dataset train, Dataset valid) {
         List<Metric> ms = metricsInUse();
         if (train.size() == 0) throw new IllegalArgumentException("the training set is empty");
+        if (probabilities && metrics != null) {
+            throw new IllegalStateException("probabilities(true) changes the built-in accuracy, which metrics(...) replaced;"
+                    + " give Metric.accuracyOfProbabilities() among the metrics instead");
+        }
         if (epochs != null && iterations > 0) {
             throw new IllegalStateException("both epochs(" + epochs + ") and iterations(" + iterations + ", " + validateEvery + ") are set; choose one");
         }

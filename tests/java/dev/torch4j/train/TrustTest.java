@@ -187,6 +187,8 @@ class TrustTest {
         assertThatThrownBy(() -> trainer(mlp(1)).epochs(1).callbacks(EarlyStopping.patience(2, "val_f1")).fit(train, test))
                 .hasMessageContaining("EarlyStopping monitors val_f1").hasMessageContaining("it measures: train_loss, train_acc, val_loss, val_acc, lr, seconds");
         assertThatThrownBy(() -> trainer(mlp(1)).metrics(Metric.topK(3), Metric.topK(3))).hasMessage("two metrics are named 'top3'");
+        assertThatThrownBy(() -> trainer(mlp(1)).epochs(1).probabilities(true).metrics(Metric.topK(3)).fit(train, null))
+                .hasMessageStartingWith("probabilities(true) changes the built-in accuracy, which metrics(...) replaced");
         assertThatThrownBy(() -> trainer(mlp(1)).resumeFrom(dir.resolve("none")).fit(train, null))
                 .hasMessage("no training snapshot in " + dir.resolve("none") + " (no such directory)");
         Path snaps = dir.resolve("o");
