@@ -1,16 +1,11 @@
 package dev.torch4j.examples;
 
-import dev.torch4j.data.FashionMnist;
-import dev.torch4j.data.MnistData;
-import dev.torch4j.data.TensorDataset;
-import dev.torch4j.nn.Module;
-import dev.torch4j.optim.Adam;
-import dev.torch4j.tensor.Device;
-import dev.torch4j.tensor.Generator;
-import dev.torch4j.tensor.Torch;
-import dev.torch4j.train.History;
-import dev.torch4j.train.Trainer;
-import dev.torch4j.recipes.LeNet;
+import dev.torch4j.data.*;
+import dev.torch4j.nn.*;
+import dev.torch4j.optim.*;
+import dev.torch4j.tensor.*;
+import dev.torch4j.train.*;
+import dev.torch4j.recipes.*;
 
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -33,7 +28,7 @@ public final class FashionMnistLeNet {
         TensorDataset train = new TensorDataset(data.train().inputs().sub(mean).div(std), data.train().targets());
         TensorDataset test = new TensorDataset(data.test().inputs().sub(mean).div(std), data.test().targets());
 
-        Module lenet = Generator.seeded(42).call(LeNet::new); // the same weights as torch.manual_seed(42) then LeNet()
+        Layer lenet = Generator.seeded(42).call(LeNet::new); // the same weights as torch.manual_seed(42) then LeNet()
         Trainer trainer = Trainer.of(lenet).optimizer(Adam.lr(1e-3)).epochs(epochs).batchSize(64).seed(42).device(Device.auto());
         History history = trainer.fit(train, null);
         double accuracy = trainer.evaluate(test).accuracy();

@@ -1,18 +1,8 @@
 package dev.torch4j.examples;
 
-import dev.torch4j.nn.AdaptiveAvgPool2d;
-import dev.torch4j.nn.Conv2d;
-import dev.torch4j.nn.F;
-import dev.torch4j.nn.Flatten;
-import dev.torch4j.nn.Linear;
-import dev.torch4j.nn.MaxPool2d;
-import dev.torch4j.nn.ReLU;
-import dev.torch4j.nn.Sequential;
-import dev.torch4j.optim.Optimizer;
-import dev.torch4j.optim.Sgd;
-import dev.torch4j.tensor.Scope;
-import dev.torch4j.tensor.Tensor;
-import dev.torch4j.tensor.Torch;
+import dev.torch4j.nn.*;
+import dev.torch4j.optim.*;
+import dev.torch4j.tensor.*;
 
 import java.nio.file.Path;
 

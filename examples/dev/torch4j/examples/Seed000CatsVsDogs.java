@@ -1,18 +1,11 @@
 package dev.torch4j.examples;
 
-import dev.torch4j.data.Datasets;
-import dev.torch4j.data.ImageFolder;
-import dev.torch4j.data.Pipeline;
-import dev.torch4j.data.Subset;
-import dev.torch4j.data.Transforms;
-import dev.torch4j.nn.Module;
-import dev.torch4j.optim.Sgd;
-import dev.torch4j.tensor.Device;
-import dev.torch4j.tensor.Torch;
-import dev.torch4j.train.Evaluation;
-import dev.torch4j.train.History;
-import dev.torch4j.train.Trainer;
-import dev.torch4j.recipes.SeedModels;
+import dev.torch4j.data.*;
+import dev.torch4j.nn.*;
+import dev.torch4j.optim.*;
+import dev.torch4j.tensor.*;
+import dev.torch4j.train.*;
+import dev.torch4j.recipes.*;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -49,7 +42,7 @@ public final class Seed000CatsVsDogs {
 
         // Model, loss (cross-entropy, the trainer's default), optimizer and loop.
         Torch.manualSeed(42);
-        Module model = SeedModels.s0CatDog();
+        Layer model = SeedModels.s0CatDog();
         System.out.println(model.summary(1, 3, 128, 128));
         Trainer trainer = Trainer.of(model).optimizer(Sgd.lr(0.06)).epochs(epochs).batchSize(512).seed(42).device(Device.auto());
         History history = trainer.fit(train, valid);

@@ -1,19 +1,11 @@
 package dev.torch4j.examples;
 
-import dev.torch4j.data.Datasets;
-import dev.torch4j.data.ImageFolder;
-import dev.torch4j.data.Pipeline;
-import dev.torch4j.data.Subset;
-import dev.torch4j.data.Transforms;
-import dev.torch4j.nn.Linear;
-import dev.torch4j.nn.Sequential;
-import dev.torch4j.optim.Sgd;
-import dev.torch4j.optim.StepLR;
-import dev.torch4j.tensor.Device;
-import dev.torch4j.train.Evaluation;
-import dev.torch4j.train.Trainer;
-import dev.torch4j.vision.ResNet;
-import dev.torch4j.vision.Weights;
+import dev.torch4j.data.*;
+import dev.torch4j.nn.*;
+import dev.torch4j.optim.*;
+import dev.torch4j.tensor.*;
+import dev.torch4j.train.*;
+import dev.torch4j.vision.*;
 
 import java.nio.file.Path;
 import java.util.List;

@@ -1,15 +1,11 @@
 package dev.torch4j.examples;
 
-import dev.torch4j.data.FashionMnist;
-import dev.torch4j.data.Mnist;
-import dev.torch4j.data.MnistData;
-import dev.torch4j.nn.Module;
-import dev.torch4j.optim.Sgd;
-import dev.torch4j.tensor.Device;
-import dev.torch4j.tensor.Torch;
-import dev.torch4j.train.Evaluation;
-import dev.torch4j.train.Trainer;
-import dev.torch4j.recipes.SeedModels;
+import dev.torch4j.data.*;
+import dev.torch4j.nn.*;
+import dev.torch4j.optim.*;
+import dev.torch4j.tensor.*;
+import dev.torch4j.train.*;
+import dev.torch4j.recipes.*;
 
 import java.util.List;
 
@@ -35,7 +31,7 @@ public final class Seed001CnnPooling {
 
         for (String name : List.of("s1-a", "s1-b", "s1-c")) {
             Torch.manualSeed(42);
-            Module model = SeedModels.get(name).create();
+            Layer model = SeedModels.get(name).create();
             System.out.println(model.summary(1, 1, 28, 28));
             // The seed measures test accuracy while it trains: the test set is the validation set here.
             Trainer trainer = Trainer.of(model).optimizer(Sgd.lr(0.01)).batchSize(100).seed(42).device(Device.auto())

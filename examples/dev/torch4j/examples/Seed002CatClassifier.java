@@ -1,20 +1,11 @@
 package dev.torch4j.examples;
 
-import dev.torch4j.data.ImageFolder;
-import dev.torch4j.data.Pipeline;
-import dev.torch4j.data.Transform;
-import dev.torch4j.data.Transforms;
-import dev.torch4j.nn.Module;
-import dev.torch4j.optim.Adam;
-import dev.torch4j.optim.Optimizer;
-import dev.torch4j.tensor.Device;
-import dev.torch4j.tensor.Torch;
-import dev.torch4j.train.Checkpoint;
-import dev.torch4j.train.Evaluation;
-import dev.torch4j.train.History;
-import dev.torch4j.train.Loss;
-import dev.torch4j.train.Trainer;
-import dev.torch4j.recipes.CatClassifier;
+import dev.torch4j.data.*;
+import dev.torch4j.nn.*;
+import dev.torch4j.optim.*;
+import dev.torch4j.tensor.*;
+import dev.torch4j.train.*;
+import dev.torch4j.recipes.*;
 
 import java.nio.file.Path;
 
@@ -46,7 +37,7 @@ public final class Seed002CatClassifier {
         run("s2-cat-aug", new CatClassifier(true), Adam.lr(1e-3).weightDecay(1e-4), augment, normalized, dir, epochs);
     }
 
-    static void run(String name, Module model, Optimizer optimizer, Pipeline trainSteps, Pipeline validSteps, Path dir, int epochs) {
+    static void run(String name, Layer model, Optimizer optimizer, Pipeline trainSteps, Pipeline validSteps, Path dir, int epochs) {
         ImageFolder train = ImageFolder.open(dir.resolve("train"), trainSteps).seed(42);
         ImageFolder valid = ImageFolder.open(dir.resolve("validation"), validSteps);
         System.out.printf("%s: classes %s, %d training and %d validation photos%n", name, train.classes(), train.size(), valid.size());

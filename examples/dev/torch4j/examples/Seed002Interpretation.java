@@ -1,23 +1,12 @@
 package dev.torch4j.examples;
 
-import dev.torch4j.data.FashionMnist;
-import dev.torch4j.data.MnistData;
-import dev.torch4j.nn.Sequential;
-import dev.torch4j.optim.Adam;
-import dev.torch4j.tensor.Tensor;
-import dev.torch4j.tensor.Torch;
-import dev.torch4j.train.ConfusionMatrix;
-import dev.torch4j.train.History;
-import dev.torch4j.train.Trainer;
-import dev.torch4j.viz.FeatureMaps;
-import dev.torch4j.viz.Figure;
-import dev.torch4j.viz.FilterVisualizer;
-import dev.torch4j.viz.Gabor;
-import dev.torch4j.viz.GradCam;
-import dev.torch4j.viz.Kernels;
-import dev.torch4j.viz.Plots;
-import dev.torch4j.viz.Tile;
-import dev.torch4j.recipes.SeedModels;
+import dev.torch4j.data.*;
+import dev.torch4j.nn.*;
+import dev.torch4j.optim.*;
+import dev.torch4j.tensor.*;
+import dev.torch4j.train.*;
+import dev.torch4j.viz.*;
+import dev.torch4j.recipes.*;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,20 +1,11 @@
 package dev.torch4j.examples;
 
-import dev.torch4j.data.Dataset;
-import dev.torch4j.data.Datasets;
-import dev.torch4j.data.FashionMnist;
-import dev.torch4j.data.Mnist;
-import dev.torch4j.data.MnistData;
-import dev.torch4j.data.Normalization;
-import dev.torch4j.data.Subset;
-import dev.torch4j.nn.Module;
-import dev.torch4j.optim.Adam;
-import dev.torch4j.tensor.Device;
-import dev.torch4j.tensor.Torch;
-import dev.torch4j.train.Evaluation;
-import dev.torch4j.train.History;
-import dev.torch4j.train.Trainer;
-import dev.torch4j.recipes.SeedModels;
+import dev.torch4j.data.*;
+import dev.torch4j.nn.*;
+import dev.torch4j.optim.*;
+import dev.torch4j.tensor.*;
+import dev.torch4j.train.*;
+import dev.torch4j.recipes.*;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -44,7 +35,7 @@ public final class Seed002MnistFlatVsGap {
 
         for (String name : List.of("s2-flat", "s2-gap")) {
             Torch.manualSeed(42);
-            Module model = SeedModels.get(name).create();
+            Layer model = SeedModels.get(name).create();
             System.out.println(model.summary(1, 1, 28, 28));
             Trainer trainer = Trainer.of(model).optimizer(Adam.lr(1e-3)).epochs(epochs).batchSize(64).seed(42).device(Device.auto());
             History history = trainer.fit(split.get(0), split.get(1));

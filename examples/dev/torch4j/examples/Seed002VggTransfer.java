@@ -1,22 +1,12 @@
 package dev.torch4j.examples;
 
-import dev.torch4j.data.ImageFolder;
-import dev.torch4j.data.Pipeline;
-import dev.torch4j.data.TensorDataset;
-import dev.torch4j.data.Transform;
-import dev.torch4j.data.Transforms;
-import dev.torch4j.nn.Module;
-import dev.torch4j.nn.Sequential;
-import dev.torch4j.optim.Adam;
-import dev.torch4j.tensor.Device;
-import dev.torch4j.tensor.Torch;
-import dev.torch4j.train.Evaluation;
-import dev.torch4j.train.Loss;
-import dev.torch4j.train.Trainer;
-import dev.torch4j.vision.FeatureExtractor;
-import dev.torch4j.vision.Vgg;
-import dev.torch4j.recipes.VggTransfer;
-import dev.torch4j.vision.Weights;
+import dev.torch4j.data.*;
+import dev.torch4j.nn.*;
+import dev.torch4j.optim.*;
+import dev.torch4j.tensor.*;
+import dev.torch4j.train.*;
+import dev.torch4j.vision.*;
+import dev.torch4j.recipes.*;
 
 import java.nio.file.Path;
 
@@ -72,7 +62,7 @@ public final class Seed002VggTransfer {
         return Weights.vggFeatures(Vgg.VGG16, false, weights);
     }
 
-    static void report(String name, Module model, dev.torch4j.data.Dataset train, dev.torch4j.data.Dataset valid, int epochs) {
+    static void report(String name, Layer model, dev.torch4j.data.Dataset train, dev.torch4j.data.Dataset valid, int epochs) {
         Trainer trainer = Trainer.of(model).loss(Loss.bceWithLogits()).optimizer(Adam.lr(1e-4)).epochs(epochs).batchSize(32).seed(42)
                 .device(Device.auto());
         trainer.fit(train, valid);

@@ -1,20 +1,10 @@
 package dev.torch4j.examples;
 
-import dev.torch4j.data.Dataset;
-import dev.torch4j.data.Datasets;
-import dev.torch4j.data.FashionMnist;
-import dev.torch4j.data.MnistData;
-import dev.torch4j.data.Normalization;
-import dev.torch4j.data.Subset;
-import dev.torch4j.data.Transforms;
-import dev.torch4j.optim.Adam;
-import dev.torch4j.tensor.Device;
-import dev.torch4j.tensor.Torch;
-import dev.torch4j.train.Checkpoint;
-import dev.torch4j.train.Evaluation;
-import dev.torch4j.train.History;
-import dev.torch4j.train.Trainer;
-import dev.torch4j.recipes.LeNet;
+import dev.torch4j.data.*;
+import dev.torch4j.optim.*;
+import dev.torch4j.tensor.*;
+import dev.torch4j.train.*;
+import dev.torch4j.recipes.*;
 
 import java.nio.file.Path;
 import java.util.List;

@@ -1,18 +1,10 @@
 package dev.torch4j.examples;
 
-import dev.torch4j.data.FashionMnist;
-import dev.torch4j.data.MnistData;
-import dev.torch4j.optim.Adam;
-import dev.torch4j.optim.Optimizer;
-import dev.torch4j.optim.Sgd;
-import dev.torch4j.tensor.Device;
-import dev.torch4j.tensor.Tensor;
-import dev.torch4j.tensor.Torch;
-import dev.torch4j.train.ClassificationReport;
-import dev.torch4j.train.ConfusionMatrix;
-import dev.torch4j.train.Loss;
-import dev.torch4j.train.Trainer;
-import dev.torch4j.recipes.SameConvNet;
+import dev.torch4j.data.*;
+import dev.torch4j.optim.*;
+import dev.torch4j.tensor.*;
+import dev.torch4j.train.*;
+import dev.torch4j.recipes.*;
 
 /**
  * Seed 004: a three-layer "same"-padding CNN on Fashion-MNIST, trained once with SGD (lr 0.001, 25 epochs)

@@ -1,25 +1,10 @@
 package dev.torch4j.examples;
 
-import dev.torch4j.data.Batch;
-import dev.torch4j.data.FashionMnist;
-import dev.torch4j.data.MnistData;
-import dev.torch4j.data.Normalization;
-import dev.torch4j.data.TensorDataset;
-import dev.torch4j.nn.AdaptiveAvgPool2d;
-import dev.torch4j.nn.BatchNorm2d;
-import dev.torch4j.nn.Conv2d;
-import dev.torch4j.nn.Flatten;
-import dev.torch4j.nn.Linear;
-import dev.torch4j.nn.MaxPool2d;
-import dev.torch4j.nn.Module;
-import dev.torch4j.nn.ReLU;
-import dev.torch4j.nn.Sequential;
-import dev.torch4j.optim.Adam;
-import dev.torch4j.optim.Optimizer;
-import dev.torch4j.optim.ParamGroup;
-import dev.torch4j.tensor.DType;
-import dev.torch4j.tensor.Torch;
-import dev.torch4j.train.Trainer;
+import dev.torch4j.data.*;
+import dev.torch4j.nn.*;
+import dev.torch4j.optim.*;
+import dev.torch4j.tensor.*;
+import dev.torch4j.train.*;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -73,7 +58,7 @@ public final class TransferFashionMnist {
         return Sequential.of(Conv2d.of(in, out, 3).padding(1), BatchNorm2d.of(out), ReLU.of(), MaxPool2d.of(2));
     }
 
-    static Trainer fit(Module model, Optimizer optimizer, TensorDataset data, int epochs, int batch) {
+    static Trainer fit(Layer model, Optimizer optimizer, TensorDataset data, int epochs, int batch) {
         Trainer t = Trainer.of(model).optimizer(optimizer).epochs(epochs).batchSize(batch).seed(42).quiet();
         t.fit(data, null);
         return t;

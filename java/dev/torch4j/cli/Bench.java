@@ -1,7 +1,7 @@
 package dev.torch4j.cli;
 
 import dev.torch4j.nn.F;
-import dev.torch4j.nn.Module;
+import dev.torch4j.nn.Layer;
 import dev.torch4j.tensor.Scope;
 import dev.torch4j.tensor.Tensor;
 import dev.torch4j.tensor.Torch;
@@ -17,7 +17,7 @@ final class Bench {
     private Bench() {}
 
     /** Returns the per-step times in milliseconds (after {@code warmup} untimed steps). */
-    static double[] run(Module model, long[] inputShape, int batch, int steps, int warmup, double lr) {
+    static double[] run(Layer model, long[] inputShape, int batch, int steps, int warmup, double lr) {
         Torch.manualSeed(0);
         long[] shape = inputShape.clone();
         shape[0] = batch;

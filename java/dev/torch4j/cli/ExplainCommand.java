@@ -4,7 +4,7 @@ import dev.torch4j.data.FashionMnist;
 import dev.torch4j.data.MnistData;
 import dev.torch4j.data.Pipeline;
 import dev.torch4j.data.Transforms;
-import dev.torch4j.nn.Module;
+import dev.torch4j.nn.Layer;
 import dev.torch4j.io.StateDict;
 import dev.torch4j.tensor.Scope;
 import dev.torch4j.tensor.Tensor;
@@ -142,14 +142,14 @@ final class ExplainCommand {
     }
 
     /** A model by name with optional weights; its default input shape [1, C, H, W]. */
-    private record Loaded(Module model, long[] inputShape) {}
+    private record Loaded(Layer model, long[] inputShape) {}
 
     private static Loaded model(Args a, boolean required, PrintStream out) {
         String name = required ? a.require("model") : a.get("model", null);
         if (name == null) return null;
         int classes = a.getInt("num-classes", Zoo.IMAGENET_CLASSES);
         SeedModels.Entry e = Main.modelEntry(name);
-        Module m = Zoo.has(name) ? Zoo.create(name, classes) : e.create();
+        Layer m = Zoo.has(name) ? Zoo.create(name, classes) : e.create();
         String weights = a.get("weights", null);
         if (weights != null && name.endsWith("-features")) Weights.loadFeatures(m, Path.of(weights)); // torchvision's whole-model file
         else if (weights != null) Weights.load(m, Path.of(weights));
@@ -300,7 +300,7 @@ final class ExplainCommand {
         return 0;
     }
 
-    private static Tensor predict(Module model, Tensor images) {
+    private static Tensor predict(Layer model, Tensor images) {
         model.eval();
         List<Tensor> parts = new ArrayList<>();
         try (Torch.NoGrad g = Torch.noGrad()) {

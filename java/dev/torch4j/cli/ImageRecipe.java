@@ -1,7 +1,7 @@
 package dev.torch4j.cli;
 
 import dev.torch4j.data.Pipeline;
-import dev.torch4j.nn.Module;
+import dev.torch4j.nn.Layer;
 import dev.torch4j.optim.LrScheduler;
 import dev.torch4j.optim.Optimizer;
 
@@ -16,12 +16,12 @@ import java.util.function.Supplier;
  * {@code backbone} whose ImageNet weights {@code model} receives (null otherwise), may have a scheduler, and
  * with {@code cacheFeatures} train their head on features computed once (seed 002's fast feature extraction).
  */
-record ImageRecipe(String name, String seed, String description, Function<Path, Module> model, Supplier<Optimizer> optimizer,
+record ImageRecipe(String name, String seed, String description, Function<Path, Layer> model, Supplier<Optimizer> optimizer,
                    int batch, int epochs, Pipeline train, Pipeline eval, boolean binary, String backbone,
                    Function<Optimizer, LrScheduler> scheduler, boolean cacheFeatures) {
 
     /** A recipe without pretrained weights. */
-    ImageRecipe(String name, String seed, String description, Supplier<Module> model, Supplier<Optimizer> optimizer,
+    ImageRecipe(String name, String seed, String description, Supplier<Layer> model, Supplier<Optimizer> optimizer,
                 int batch, int epochs, Pipeline train, Pipeline eval, boolean binary) {
         this(name, seed, description, weights -> model.get(), optimizer, batch, epochs, train, eval, binary, null, null, false);
     }

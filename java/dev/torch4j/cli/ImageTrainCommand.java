@@ -4,7 +4,7 @@ import dev.torch4j.data.Dataset;
 import dev.torch4j.data.Datasets;
 import dev.torch4j.data.ImageFolder;
 import dev.torch4j.data.Subset;
-import dev.torch4j.nn.Module;
+import dev.torch4j.nn.Layer;
 import dev.torch4j.tensor.Device;
 import dev.torch4j.tensor.Torch;
 import dev.torch4j.train.Checkpoint;
@@ -65,9 +65,9 @@ final class ImageTrainCommand {
             out.printf(Locale.ROOT, "%s weights: %s%n", r.backbone(), weights);
         }
         Torch.manualSeed(seed);
-        Module model = r.model().apply(weights);
+        Layer model = r.model().apply(weights);
         Dataset train = data.train(), valid = data.valid(), test = data.test();
-        Module trained = model; // what the optimizer updates: the whole model, or only the head on cached features
+        Layer trained = model; // what the optimizer updates: the whole model, or only the head on cached features
         if (r.cacheFeatures()) {
             VggTransfer vt = (VggTransfer) model;
             FeatureExtractor fx = new FeatureExtractor(vt.convBase());

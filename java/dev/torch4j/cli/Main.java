@@ -1,6 +1,6 @@
 package dev.torch4j.cli;
 
-import dev.torch4j.nn.Module;
+import dev.torch4j.nn.Layer;
 import dev.torch4j.nn.ModelException;
 import dev.torch4j.nn.Summary;
 import dev.torch4j.shim.Shim;
@@ -137,7 +137,7 @@ public final class Main {
         SeedModels.Entry e = modelEntry(a.require("model"));
         long[] input = a.getShape("input", e.inputShape());
         a.rejectUnknown();
-        try (Module m = e.create()) {
+        try (Layer m = e.create()) {
             out.println(Summary.of(m, input));
         }
         return 0;
@@ -154,7 +154,7 @@ public final class Main {
         int warmup = a.getInt("warmup", 20);
         a.rejectUnknown();
         Torch.setThreads(threads);
-        try (Module m = e.create()) {
+        try (Layer m = e.create()) {
             double[] times = Bench.run(m, e.inputShape(), batch, steps, warmup, 0.01);
             out.printf(Locale.ROOT, "%s batch %d threads %d torch4j %s (libtorch %s): median %.3f ms/step%n",
                     e.name(), batch, Torch.threads(), Torch.version(), Torch.LIBTORCH_VERSION, Bench.median(times));

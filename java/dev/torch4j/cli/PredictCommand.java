@@ -1,6 +1,6 @@
 package dev.torch4j.cli;
 
-import dev.torch4j.nn.Module;
+import dev.torch4j.nn.Layer;
 import dev.torch4j.io.StateDict;
 import dev.torch4j.tensor.Device;
 import dev.torch4j.tensor.Scope;
@@ -37,7 +37,7 @@ final class PredictCommand {
         if (classes != Zoo.IMAGENET_CLASSES && !Zoo.has(name)) throw new UsageException("predict: --num-classes applies to zoo models; " + name + " has a fixed head");
         if (classes <= 0) throw new UsageException("predict: --num-classes must be positive, got " + classes);
         try (Scope s = Scope.open()) {
-            Module model = Zoo.has(name) ? Zoo.create(name, classes) : Main.modelEntry(name).create();
+            Layer model = Zoo.has(name) ? Zoo.create(name, classes) : Main.modelEntry(name).create();
             if (name.endsWith("-features")) Weights.loadFeatures(model, weights); // torchvision's whole-model file works too
             else Weights.load(model, weights);
             StateDict in = StateDict.load(input);

@@ -1,6 +1,6 @@
 package dev.torch4j.cli;
 
-import dev.torch4j.nn.Module;
+import dev.torch4j.nn.Layer;
 import dev.torch4j.optim.Optimizer;
 
 import java.util.function.Supplier;
@@ -9,7 +9,7 @@ import java.util.function.Supplier;
  * A seed's training recipe on MNIST-format data: model, optimizer, batch, length, normalisation and split,
  * as the tutorial sets them (see ../shared/DESIGN.md, inventory).
  */
-record Recipe(String name, String seed, String description, Supplier<Module> model, Supplier<Optimizer> optimizer, int batch,
+record Recipe(String name, String seed, String description, Supplier<Layer> model, Supplier<Optimizer> optimizer, int batch,
               int epochs, long iterations, long validateEvery, Norm norm, double validFraction, long splitSeed, boolean shuffle,
               boolean classificationReport, boolean mnist) {
 

@@ -8,7 +8,7 @@ import dev.torch4j.data.MnistData;
 import dev.torch4j.data.Normalization;
 import dev.torch4j.data.Subset;
 import dev.torch4j.data.TensorDataset;
-import dev.torch4j.nn.Module;
+import dev.torch4j.nn.Layer;
 import dev.torch4j.tensor.Device;
 import dev.torch4j.tensor.Tensor;
 import dev.torch4j.tensor.Torch;
@@ -107,7 +107,7 @@ final class TrainCommand {
         }
 
         Torch.manualSeed(seed);
-        Module model = r.model().get();
+        Layer model = r.model().get();
         Trainer trainer = Trainer.of(model).optimizer(r.optimizer().get()).batchSize(batch).seed(seed).shuffle(r.shuffle()).device(device);
         if (r.byIterations()) {
             long perEpoch = (train.size() + batch - 1) / batch;
@@ -170,7 +170,7 @@ final class TrainCommand {
     }
 
     /** history.csv is written by its callback; this adds curves.png, best.safetensors (unless a checkpoint wrote it) and metrics.json. */
-    static void writeOutputs(Path dir, Module model, Checkpoint best, History history, double seconds, Trainer trainer,
+    static void writeOutputs(Path dir, Layer model, Checkpoint best, History history, double seconds, Trainer trainer,
                              Map<String, Object> metrics, PrintStream out) {
         if (best == null || best.bestEpoch() == 0) model.save(dir.resolve("best.safetensors"));
         history.plot(dir.resolve("curves.png"));

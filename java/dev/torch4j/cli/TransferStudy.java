@@ -11,7 +11,7 @@ import dev.torch4j.nn.Conv2d;
 import dev.torch4j.nn.Flatten;
 import dev.torch4j.nn.Linear;
 import dev.torch4j.nn.MaxPool2d;
-import dev.torch4j.nn.Module;
+import dev.torch4j.nn.Layer;
 import dev.torch4j.nn.ReLU;
 import dev.torch4j.nn.Sequential;
 import dev.torch4j.optim.Adam;
@@ -157,7 +157,7 @@ final class TransferStudy {
         return f;
     }
 
-    private static double fit(Module model, Optimizer optimizer, TensorDataset train, TensorDataset test, int epochs, int batch,
+    private static double fit(Layer model, Optimizer optimizer, TensorDataset train, TensorDataset test, int epochs, int batch,
                               long seed, Device device) {
         Trainer t = Trainer.of(model).optimizer(optimizer).batchSize(batch).epochs(epochs).seed(seed).device(device).quiet();
         t.fit(train, null);

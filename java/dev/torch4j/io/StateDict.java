@@ -50,7 +50,7 @@ public final class StateDict extends LinkedHashMap<String, Tensor> {
     }
 
     /**
-     * Lets {@link Module#loadStateDict} copy NaN and infinite values into a model; by default a floating-point
+     * Lets {@link Layer#loadStateDict} copy NaN and infinite values into a model; by default a floating-point
      * tensor holding any is refused (a damaged or diverged file), naming the file and the tensor. Returns this.
      */
     public StateDict allowNonFinite() {
@@ -107,7 +107,7 @@ public final class StateDict extends LinkedHashMap<String, Tensor> {
      * Throws a {@link StateDictException} when these values do not fit {@code target} (a model's state dict, named
      * {@code owner} in the message): shapes must agree and floating-point values be finite (unless
      * {@link #allowNonFinite()}); when strict, missing and unexpected keys are errors too, otherwise they are returned.
-     * Changes nothing: {@code Module.loadStateDict} calls it before it copies.
+     * Changes nothing: {@code Layer.loadStateDict} calls it before it copies.
      */
     public LoadResult checkFits(Map<String, Tensor> target, String owner, boolean strict) {
         List<String> missing = new ArrayList<>(), unexpected = new ArrayList<>(), mismatched = new ArrayList<>();

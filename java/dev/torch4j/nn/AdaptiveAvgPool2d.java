@@ -3,7 +3,7 @@ package dev.torch4j.nn;
 import dev.torch4j.tensor.Tensor;
 
 /** Average pooling to a fixed output size; {@code AdaptiveAvgPool2d.of(1)} is global average pooling. */
-public final class AdaptiveAvgPool2d extends Module {
+public final class AdaptiveAvgPool2d extends Layer {
     private final long outH, outW;
 
     private AdaptiveAvgPool2d(long outH, long outW) {

@@ -3,7 +3,7 @@ package dev.torch4j.nn;
 import dev.torch4j.tensor.Tensor;
 
 /** Average pooling, as PyTorch's {@code nn.AvgPool2d}; the stride defaults to the kernel size. */
-public final class AvgPool2d extends Module {
+public final class AvgPool2d extends Layer {
     private final long[] kernel, stride, padding;
     private final boolean ceilMode, countIncludePad;
 

@@ -8,5 +8,5 @@ import dev.torch4j.tensor.Tensor;
  */
 @FunctionalInterface
 public interface BackwardHook {
-    void onOutputGradient(Module module, Tensor gradOutput);
+    void onOutputGradient(Layer module, Tensor gradOutput);
 }

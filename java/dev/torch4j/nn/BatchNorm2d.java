@@ -12,9 +12,9 @@ import dev.torch4j.tensor.Torch;
  * <p>Frozen (weight and bias not trained), it still follows its mode, as in PyTorch: in a training model it
  * normalises with batch statistics and updates the running ones (seed 000's frozen ResNet18 does so). Keras' rule,
  * where a frozen batch norm runs in inference mode and its statistics stay as loaded, is an explicit choice:
- * {@link #inferenceWhenFrozen(Module)}.
+ * {@link #inferenceWhenFrozen(Layer)}.
  */
-public final class BatchNorm2d extends Module {
+public final class BatchNorm2d extends Layer {
     private final long features;
     private final double eps;
     private final Double momentum; // null: cumulative moving average
@@ -78,8 +78,8 @@ public final class BatchNorm2d extends Module {
     }
 
     /** Keras' rule ({@link #inferenceWhenFrozen(boolean)}) for every batch norm in {@code root}. Returns root. */
-    public static <M extends Module> M inferenceWhenFrozen(M root) {
-        for (Module m : root.modules()) if (m instanceof BatchNorm2d bn) bn.inferenceWhenFrozen(true);
+    public static <M extends Layer> M inferenceWhenFrozen(M root) {
+        for (Layer m : root.modules()) if (m instanceof BatchNorm2d bn) bn.inferenceWhenFrozen(true);
         return root;
     }
 

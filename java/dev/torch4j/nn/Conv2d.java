@@ -10,7 +10,7 @@ import java.util.Locale;
  *
  * <pre>{@code Conv2d.of(1, 16, 5).padding(2)   Conv2d.of(1, 32, 3).padding("same")   Conv2d.of(3, 6, 3).stride(2).padding(1)}</pre>
  */
-public final class Conv2d extends Module {
+public final class Conv2d extends Layer {
     private final long in, out, groups;
     private final long[] kernel;
     private long[] stride = {1, 1};

@@ -3,7 +3,7 @@ package dev.torch4j.nn;
 import dev.torch4j.tensor.Tensor;
 
 /** Zeroes each element with probability p in training (scaling the rest by 1/(1-p)); identity in evaluation. */
-public final class Dropout extends Module {
+public final class Dropout extends Layer {
     private final double p;
 
     private Dropout(double p) {

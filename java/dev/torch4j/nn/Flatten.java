@@ -3,7 +3,7 @@ package dev.torch4j.nn;
 import dev.torch4j.tensor.Tensor;
 
 /** Flattens dimensions start..end (default 1..-1: everything but the batch). */
-public final class Flatten extends Module {
+public final class Flatten extends Layer {
     private final int start, end;
 
     private Flatten(int start, int end) {

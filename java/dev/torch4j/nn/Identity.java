@@ -3,7 +3,7 @@ package dev.torch4j.nn;
 import dev.torch4j.tensor.Tensor;
 
 /** Returns its input (a placeholder, e.g. for a removed head). */
-public final class Identity extends Module {
+public final class Identity extends Layer {
     private Identity() {}
 
     public static Identity of() {

@@ -3,7 +3,7 @@ package dev.torch4j.nn;
 import dev.torch4j.tensor.Tensor;
 
 /** max(0, x) + slope * min(0, x); slope 0.01 by default, as in PyTorch. */
-public final class LeakyReLU extends Module {
+public final class LeakyReLU extends Layer {
     private final double slope;
 
     private LeakyReLU(double slope) {

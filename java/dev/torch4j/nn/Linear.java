@@ -3,7 +3,7 @@ package dev.torch4j.nn;
 import dev.torch4j.tensor.Tensor;
 
 /** y = x W^T + b, as PyTorch's {@code nn.Linear}: weight [out, in], bias [out], PyTorch's initialisation. */
-public final class Linear extends Module {
+public final class Linear extends Layer {
     private final long in, out;
     private final Tensor weight, bias;
 

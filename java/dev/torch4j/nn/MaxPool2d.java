@@ -3,7 +3,7 @@ package dev.torch4j.nn;
 import dev.torch4j.tensor.Tensor;
 
 /** Max pooling, as PyTorch's {@code nn.MaxPool2d}; the stride defaults to the kernel size. */
-public final class MaxPool2d extends Module {
+public final class MaxPool2d extends Layer {
     private final long[] kernel, stride, padding, dilation;
     private final boolean ceilMode;
 

@@ -3,7 +3,7 @@ package dev.torch4j.nn;
 import dev.torch4j.tensor.Tensor;
 
 /** Rectified linear unit, max(0, x). */
-public final class ReLU extends Module {
+public final class ReLU extends Layer {
     private ReLU() {}
 
     public static ReLU of() {

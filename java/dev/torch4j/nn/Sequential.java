@@ -11,21 +11,21 @@ import java.util.Map;
  * Nestable, indexable ({@link #get(int)}) and sliceable ({@link #slice(int, int)} keeps the original
  * names, like PyTorch's {@code seq[10:]}).
  */
-public final class Sequential extends Module {
+public final class Sequential extends Layer {
     private Sequential() {}
 
-    public static Sequential of(Module... modules) {
+    public static Sequential of(Layer... modules) {
         Sequential s = new Sequential();
-        for (Module m : modules) s.add(m);
+        for (Layer m : modules) s.add(m);
         return s;
     }
 
-    public static Sequential of(List<? extends Module> modules) {
-        return of(modules.toArray(new Module[0]));
+    public static Sequential of(List<? extends Layer> modules) {
+        return of(modules.toArray(new Layer[0]));
     }
 
     /** Appends a module under the next index. Returns this. */
-    public Sequential add(Module m) {
+    public Sequential add(Layer m) {
         register(String.valueOf(size()), m);
         return this;
     }
@@ -35,8 +35,8 @@ public final class Sequential extends Module {
     }
 
     /** The module at position {@code i}; negative counts from the end. */
-    public Module get(int i) {
-        List<Module> c = children();
+    public Layer get(int i) {
+        List<Layer> c = children();
         int j = i < 0 ? c.size() + i : i;
         if (j < 0 || j >= c.size()) throw new IndexOutOfBoundsException("index " + i + " out of range for Sequential of " + c.size());
         return c.get(j);
@@ -47,8 +47,8 @@ public final class Sequential extends Module {
         int n = size();
         if (from < 0 || to > n || from > to) throw new IndexOutOfBoundsException("slice [" + from + ", " + to + ") out of range for Sequential of " + n);
         Sequential s = new Sequential();
-        List<Map.Entry<String, Module>> entries = new ArrayList<>(namedChildren().entrySet());
-        for (Map.Entry<String, Module> e : entries.subList(from, to)) s.register(e.getKey(), e.getValue());
+        List<Map.Entry<String, Layer>> entries = new ArrayList<>(namedChildren().entrySet());
+        for (Map.Entry<String, Layer> e : entries.subList(from, to)) s.register(e.getKey(), e.getValue());
         return s;
     }
 
@@ -59,7 +59,7 @@ public final class Sequential extends Module {
     public Sequential unfreezeFrom(int from) {
         int n = size();
         if (from < 0 || from > n) throw new IndexOutOfBoundsException("unfreezeFrom(" + from + ") out of range for Sequential of " + n);
-        List<Module> c = children();
+        List<Layer> c = children();
         for (int i = 0; i < n; i++) {
             if (i < from) c.get(i).freeze();
             else c.get(i).unfreeze();
@@ -73,7 +73,7 @@ public final class Sequential extends Module {
     }
 
     @Override public Tensor forward(Tensor x) {
-        for (Module m : children()) x = m.call(x);
+        for (Layer m : children()) x = m.call(x);
         return x;
     }
 }

@@ -3,7 +3,7 @@ package dev.torch4j.nn;
 import dev.torch4j.tensor.Tensor;
 
 /** Softmax along a dimension. */
-public final class Softmax extends Module {
+public final class Softmax extends Layer {
     private final int dim;
 
     private Softmax(int dim) {

@@ -42,10 +42,10 @@ public final class Summary {
     }
 
     /** Runs {@code model} once on zeros of {@code inputShape} (eval mode, no gradients) and tabulates it. */
-    public static Summary of(Module model, long... inputShape) {
+    public static Summary of(Layer model, long... inputShape) {
         if (inputShape.length == 0) throw new IllegalArgumentException("summary needs an input shape, e.g. 1, 1, 28, 28");
-        Map<Module, Integer> depth = new IdentityHashMap<>();
-        for (Map.Entry<String, Module> e : model.namedModules().entrySet()) {
+        Map<Layer, Integer> depth = new IdentityHashMap<>();
+        for (Map.Entry<String, Layer> e : model.namedModules().entrySet()) {
             depth.putIfAbsent(e.getValue(), e.getKey().isEmpty() ? 0 : e.getKey().split("\\.").length);
         }
 
@@ -53,7 +53,7 @@ public final class Summary {
         Deque<Object[]> open = new ArrayDeque<>();
         Map<Integer, Integer> counters = new HashMap<>();
         List<HookHandle> handles = new ArrayList<>();
-        for (Module m : depth.keySet()) {
+        for (Layer m : depth.keySet()) {
             handles.add(m.registerForwardPreHook((mod, in) -> {
                 int d = depth.get(mod);
                 int idx = counters.merge(d, 1, Integer::sum);
@@ -76,7 +76,7 @@ public final class Summary {
         long macs = 0, fwdBwd = 0;
         List<Row> rows = new ArrayList<>();
         for (Object[] c : calls) {
-            Module m = (Module) c[0];
+            Layer m = (Layer) c[0];
             int d = (Integer) c[1];
             long[] out = (long[]) c[3];
             long params = 0;

@@ -3,7 +3,7 @@ package dev.torch4j.nn;
 import dev.torch4j.tensor.Tensor;
 
 /** Hyperbolic tangent. */
-public final class Tanh extends Module {
+public final class Tanh extends Layer {
     private Tanh() {}
 
     public static Tanh of() {

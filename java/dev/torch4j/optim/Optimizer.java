@@ -1,6 +1,6 @@
 package dev.torch4j.optim;
 
-import dev.torch4j.nn.Module;
+import dev.torch4j.nn.Layer;
 import dev.torch4j.io.StateDict;
 import dev.torch4j.tensor.Scope;
 import dev.torch4j.tensor.Tensor;
@@ -46,7 +46,7 @@ public abstract class Optimizer {
     }
 
     /** Binds the trainable parameters of {@code model}, at this optimizer's learning rate. Returns this. */
-    public Optimizer on(Module model) {
+    public Optimizer on(Layer model) {
         List<Tensor> params = model.trainableParameters();
         if (params.isEmpty()) throw new IllegalArgumentException(model.getClass().getSimpleName() + " has no trainable parameters (all frozen?)");
         return on(ParamGroup.of(params, lr));

@@ -1,6 +1,6 @@
 package dev.torch4j.optim;
 
-import dev.torch4j.nn.Module;
+import dev.torch4j.nn.Layer;
 import dev.torch4j.tensor.Tensor;
 
 import java.util.List;
@@ -21,7 +21,7 @@ public final class ParamGroup {
     }
 
     /** The trainable parameters of {@code module} at learning rate {@code lr}. */
-    public static ParamGroup of(Module module, double lr) {
+    public static ParamGroup of(Layer module, double lr) {
         return new ParamGroup(module.trainableParameters(), lr, null);
     }
 

@@ -5,7 +5,7 @@ import dev.torch4j.nn.Conv2d;
 import dev.torch4j.nn.Dropout;
 import dev.torch4j.nn.Linear;
 import dev.torch4j.nn.MaxPool2d;
-import dev.torch4j.nn.Module;
+import dev.torch4j.nn.Layer;
 import dev.torch4j.nn.ReLU;
 import dev.torch4j.nn.Sequential;
 import dev.torch4j.tensor.Tensor;
@@ -15,7 +15,7 @@ import dev.torch4j.tensor.Tensor;
  * 128, 128 filters), global average pooling, then Linear(128, 512)-ReLU-(Dropout 0.5)-Linear(512, 1).
  * One logit: train with BCE-with-logits. Keys: conv_layers.N, fc_layers.N.
  */
-public final class CatClassifier extends Module {
+public final class CatClassifier extends Layer {
     final Sequential convLayers, fcLayers;
 
     public CatClassifier(boolean dropout) {

@@ -3,11 +3,11 @@ package dev.torch4j.recipes;
 import dev.torch4j.nn.Conv2d;
 import dev.torch4j.nn.F;
 import dev.torch4j.nn.Linear;
-import dev.torch4j.nn.Module;
+import dev.torch4j.nn.Layer;
 import dev.torch4j.tensor.Tensor;
 
 /** Seed 003's LeNet: conv(1,6,5)-pool-ReLU, conv(6,16,5)-pool-ReLU, FC 256-120-84-classes. */
-public final class LeNet extends Module {
+public final class LeNet extends Layer {
     final Conv2d conv1, conv2;
     final Linear fc1, fc2, fc3;
 

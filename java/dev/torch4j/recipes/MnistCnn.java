@@ -4,7 +4,7 @@ import dev.torch4j.nn.AvgPool2d;
 import dev.torch4j.nn.Conv2d;
 import dev.torch4j.nn.Linear;
 import dev.torch4j.nn.MaxPool2d;
-import dev.torch4j.nn.Module;
+import dev.torch4j.nn.Layer;
 import dev.torch4j.nn.ReLU;
 import dev.torch4j.tensor.Tensor;
 
@@ -13,9 +13,9 @@ import dev.torch4j.tensor.Tensor;
  * linear layer. Model A: max pooling, padding 2; B: average pooling; C: padding 0 (valid).
  * Keys: cnn1, cnn2, fc1 (as the seed names them).
  */
-public final class MnistCnn extends Module {
+public final class MnistCnn extends Layer {
     final Conv2d cnn1, cnn2;
-    final Module relu1, pool1, relu2, pool2;
+    final Layer relu1, pool1, relu2, pool2;
     final Linear fc1;
 
     public MnistCnn(boolean maxPool, int padding) {

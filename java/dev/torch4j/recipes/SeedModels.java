@@ -10,7 +10,7 @@ import dev.torch4j.nn.Dropout;
 import dev.torch4j.nn.Flatten;
 import dev.torch4j.nn.Linear;
 import dev.torch4j.nn.MaxPool2d;
-import dev.torch4j.nn.Module;
+import dev.torch4j.nn.Layer;
 import dev.torch4j.nn.ReLU;
 import dev.torch4j.nn.Sequential;
 
@@ -24,8 +24,8 @@ import java.util.function.Supplier;
 /** Every model of the seed tutorials, by recipe name, with the state-dict keys of its PyTorch original. */
 public final class SeedModels {
     /** A named model: how to build it, the input it takes, one line about it. */
-    public record Entry(String name, Supplier<Module> factory, long[] inputShape, String description) {
-        public Module create() {
+    public record Entry(String name, Supplier<Layer> factory, long[] inputShape, String description) {
+        public Layer create() {
             return factory.get();
         }
     }
@@ -57,7 +57,7 @@ public final class SeedModels {
 
     private SeedModels() {}
 
-    private static void add(String name, Supplier<Module> f, long[] shape, String description) {
+    private static void add(String name, Supplier<Layer> f, long[] shape, String description) {
         MODELS.put(name, new Entry(name, f, shape, description));
     }
 
@@ -105,19 +105,19 @@ public final class SeedModels {
     }
 
     /** Seed 002's convolutional stack: 1-32-64-64 filters, 3x3, ReLU, 2x2 max pooling after the first two. */
-    public static List<Module> s2Stack() {
+    public static List<Layer> s2Stack() {
         return List.of(Conv2d.of(1, 32, 3), ReLU.of(), MaxPool2d.of(2, 2), Conv2d.of(32, 64, 3), ReLU.of(),
                 MaxPool2d.of(2, 2), Conv2d.of(64, 64, 3), ReLU.of());
     }
 
     public static Sequential s2Flat() {
-        List<Module> m = new ArrayList<>(s2Stack());
+        List<Layer> m = new ArrayList<>(s2Stack());
         m.addAll(List.of(Flatten.of(), Linear.of(64 * 3 * 3, 64), ReLU.of(), Linear.of(64, 10)));
         return Sequential.of(m);
     }
 
     public static Sequential s2Gap() {
-        List<Module> m = new ArrayList<>(s2Stack());
+        List<Layer> m = new ArrayList<>(s2Stack());
         m.addAll(List.of(AdaptiveAvgPool2d.of(1), Flatten.of(), Linear.of(64, 10)));
         return Sequential.of(m);
     }

@@ -3,7 +3,7 @@ package dev.torch4j.recipes;
 import dev.torch4j.nn.Dropout;
 import dev.torch4j.nn.Flatten;
 import dev.torch4j.nn.Linear;
-import dev.torch4j.nn.Module;
+import dev.torch4j.nn.Layer;
 import dev.torch4j.nn.ReLU;
 import dev.torch4j.nn.Sequential;
 import dev.torch4j.tensor.Tensor;
@@ -20,7 +20,7 @@ import dev.torch4j.tensor.Torch;
  *   <li>{@link #fineTuned}: as frozenBase with the base's children from {@code from} on trainable.</li>
  * </ul>
  */
-public final class VggTransfer extends Module {
+public final class VggTransfer extends Layer {
     private final boolean flattenModule;
 
     private VggTransfer(Sequential convBase, long features, boolean seedFeatureExtraction) {
@@ -55,7 +55,7 @@ public final class VggTransfer extends Module {
     /** The base's output size for square images of {@code imageSize}: 512 x 4 x 4 = 8192 for VGG16 at 150. */
     static long featureCount(Sequential convBase, int imageSize) {
         long size = imageSize, channels = 0;
-        for (Module m : convBase.children()) {
+        for (Layer m : convBase.children()) {
             if (m instanceof dev.torch4j.nn.MaxPool2d) size /= 2;
             if (m instanceof dev.torch4j.nn.Conv2d) channels = ((dev.torch4j.nn.Conv2d) m).outChannels();
         }
@@ -73,7 +73,7 @@ public final class VggTransfer extends Module {
     }
 
     @Override public Tensor forward(Tensor x) {
-        Module base = child("conv_base");
+        Layer base = child("conv_base");
         Tensor f;
         if (base.trainableParameterCount() == 0) {
             try (Torch.NoGrad g = Torch.noGrad()) { // the seed's torch.no_grad() around a frozen base

@@ -14,7 +14,7 @@ import java.util.function.Supplier;
  *
  * <pre>{@code
  * Generator g = Generator.seeded(42);
- * Module model = g.call(() -> new LeNet());   // initial weights from g, whatever other threads draw
+ * Layer model = g.call(() -> new LeNet());   // initial weights from g, whatever other threads draw
  * }</pre>
  *
  * One stream per device, each seeded with the same seed when first used (a CUDA stream when a CUDA tensor draws).

@@ -1,6 +1,6 @@
 package dev.torch4j.train;
 
-import dev.torch4j.nn.Module;
+import dev.torch4j.nn.Layer;
 
 import java.util.List;
 import java.util.Map;
@@ -20,11 +20,11 @@ public interface Callback {
     default void onBatchEnd(StepInfo step) {}
 
     /** After each epoch (validation period); return true to stop training. */
-    default boolean onEpochEnd(EpochResult result, Module model) {
+    default boolean onEpochEnd(EpochResult result, Layer model) {
         return false;
     }
 
-    default void onFitEnd(History history, Module model) {}
+    default void onFitEnd(History history, Layer model) {}
 
     /** The metrics this callback reads (e.g. val_loss): checked against what the run measures when fit starts. */
     default List<String> monitors() {

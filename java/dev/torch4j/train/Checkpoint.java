@@ -1,6 +1,6 @@
 package dev.torch4j.train;
 
-import dev.torch4j.nn.Module;
+import dev.torch4j.nn.Layer;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -35,7 +35,7 @@ public final class Checkpoint implements Callback {
         return List.of(metric);
     }
 
-    @Override public boolean onEpochEnd(EpochResult r, Module model) {
+    @Override public boolean onEpochEnd(EpochResult r, Layer model) {
         double v = r.get(metric);
         if (Double.isNaN(v)) throw new IllegalStateException("checkpoint monitors " + metric + " but epoch " + r.epoch() + " has no value for it");
         if (maximise ? v > best : v < best) {

@@ -1,6 +1,6 @@
 package dev.torch4j.train;
 
-import dev.torch4j.nn.Module;
+import dev.torch4j.nn.Layer;
 
 import java.util.List;
 import java.util.Map;
@@ -37,7 +37,7 @@ public final class EarlyStopping implements Callback {
         return List.of(metric);
     }
 
-    @Override public boolean onEpochEnd(EpochResult r, Module model) {
+    @Override public boolean onEpochEnd(EpochResult r, Layer model) {
         double v = r.get(metric);
         if (maximise ? v > best : v < best) {
             best = v;

@@ -4,7 +4,7 @@ import dev.torch4j.data.Batch;
 import dev.torch4j.data.DataLoader;
 import dev.torch4j.data.Dataset;
 import dev.torch4j.nn.ModeScope;
-import dev.torch4j.nn.Module;
+import dev.torch4j.nn.Layer;
 import dev.torch4j.tensor.Device;
 import dev.torch4j.tensor.Scope;
 import dev.torch4j.tensor.Tensor;
@@ -34,7 +34,7 @@ public final class EvalLoop {
     }
 
     /** Mean loss and metrics of {@code model} over {@code data}, named {@code loss}, {@code acc}, .... */
-    public Evaluation run(Module model, Dataset data) {
+    public Evaluation run(Layer model, Dataset data) {
         if (data.size() == 0) throw new IllegalArgumentException("cannot evaluate on an empty data set");
         TrainStep step = TrainStep.standard(loss);
         try (ModeScope mode = model.evalScope(); Torch.NoGrad g = Torch.noGrad(); Accumulator acc = new Accumulator(device, metrics)) {
@@ -50,7 +50,7 @@ public final class EvalLoop {
     }
 
     /** The model's outputs for every example of {@code data}, in order, on the CPU (evaluation mode, no gradients). */
-    public Tensor predict(Module model, Dataset data) {
+    public Tensor predict(Layer model, Dataset data) {
         List<Tensor> outs = new ArrayList<>();
         try (ModeScope mode = model.evalScope(); Scope s = Scope.open(); Torch.NoGrad g = Torch.noGrad()) {
             Iterator<Batch> it = DataLoader.sequential(data, batchSize).iterator();

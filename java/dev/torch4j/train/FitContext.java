@@ -1,6 +1,6 @@
 package dev.torch4j.train;
 
-import dev.torch4j.nn.Module;
+import dev.torch4j.nn.Layer;
 
 import java.util.Set;
 
@@ -9,5 +9,5 @@ import java.util.Set;
  * will run, which metrics each epoch will carry, the history so far (longer than empty in a resumed run), and the
  * period and step the run starts at.
  */
-public record FitContext(Module model, int periods, long stepsPerPeriod, Set<String> metrics, History history,
+public record FitContext(Layer model, int periods, long stepsPerPeriod, Set<String> metrics, History history,
                          int firstPeriod, long firstStep, boolean byIterations) {}

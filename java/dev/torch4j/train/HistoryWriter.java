@@ -1,6 +1,6 @@
 package dev.torch4j.train;
 
-import dev.torch4j.nn.Module;
+import dev.torch4j.nn.Layer;
 
 import java.nio.file.Path;
 
@@ -33,7 +33,7 @@ public final class HistoryWriter implements Callback {
         history = fit.history();
     }
 
-    @Override public boolean onEpochEnd(EpochResult result, Module model) {
+    @Override public boolean onEpochEnd(EpochResult result, Layer model) {
         if (history == null) { // used outside a Trainer: keep a history of our own
             history = new History();
         }

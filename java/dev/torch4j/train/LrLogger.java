@@ -1,6 +1,6 @@
 package dev.torch4j.train;
 
-import dev.torch4j.nn.Module;
+import dev.torch4j.nn.Layer;
 
 import java.io.PrintStream;
 import java.util.Locale;
@@ -19,7 +19,7 @@ public final class LrLogger implements Callback {
         return new LrLogger(System.out);
     }
 
-    @Override public boolean onEpochEnd(EpochResult r, Module model) {
+    @Override public boolean onEpochEnd(EpochResult r, Layer model) {
         if (r.lr() != last) out.printf(Locale.ROOT, "epoch %d: learning rate %.6g%n", r.epoch(), r.lr());
         last = r.lr();
         return false;

@@ -1,6 +1,6 @@
 package dev.torch4j.train;
 
-import dev.torch4j.nn.Module;
+import dev.torch4j.nn.Layer;
 
 import java.io.PrintStream;
 import java.util.Locale;
@@ -50,7 +50,7 @@ public final class ProgressPrinter implements Callback {
         out.flush();
     }
 
-    @Override public boolean onEpochEnd(EpochResult r, Module model) {
+    @Override public boolean onEpochEnd(EpochResult r, Layer model) {
         if (terminal) out.print("\r");
         out.println(line(r, epochs));
         return false;

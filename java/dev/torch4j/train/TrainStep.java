@@ -1,7 +1,7 @@
 package dev.torch4j.train;
 
 import dev.torch4j.data.Batch;
-import dev.torch4j.nn.Module;
+import dev.torch4j.nn.Layer;
 import dev.torch4j.tensor.Tensor;
 
 /**
@@ -15,7 +15,7 @@ import dev.torch4j.tensor.Tensor;
  */
 @FunctionalInterface
 public interface TrainStep {
-    StepOutput run(Module model, Batch batch);
+    StepOutput run(Layer model, Batch batch);
 
     /**
      * The default step: the model's output, and {@code loss} of it against the targets. Binary heads ([N, 1] or [N])

@@ -3,7 +3,7 @@ package dev.torch4j.train;
 import dev.torch4j.data.Batch;
 import dev.torch4j.data.DataLoader;
 import dev.torch4j.data.Dataset;
-import dev.torch4j.nn.Module;
+import dev.torch4j.nn.Layer;
 import dev.torch4j.optim.Adam;
 import dev.torch4j.optim.LrScheduler;
 import dev.torch4j.optim.Optimizer;
@@ -44,7 +44,7 @@ import java.util.function.Function;
  */
 public final class Trainer {
     private static final int DEFAULT_EPOCHS = 10;
-    private final Module model;
+    private final Layer model;
     private Loss loss = Loss.crossEntropy();
     private Optimizer optimizer;
     private Function<Optimizer, LrScheduler> scheduler;
@@ -64,11 +64,11 @@ public final class Trainer {
     private long snapshotSteps;
     private final Map<String, String> tags = new LinkedHashMap<>();
 
-    private Trainer(Module model) {
+    private Trainer(Layer model) {
         this.model = model;
     }
 
-    public static Trainer of(Module model) {
+    public static Trainer of(Layer model) {
         return new Trainer(model);
     }
 

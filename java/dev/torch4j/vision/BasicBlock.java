@@ -2,13 +2,13 @@ package dev.torch4j.vision;
 
 import dev.torch4j.nn.BatchNorm2d;
 import dev.torch4j.nn.Conv2d;
-import dev.torch4j.nn.Module;
+import dev.torch4j.nn.Layer;
 import dev.torch4j.nn.ReLU;
 import dev.torch4j.nn.Sequential;
 import dev.torch4j.tensor.Tensor;
 
 /** ResNet18/34's block, as torchvision's: 3x3 conv-BN-ReLU, 3x3 conv-BN, plus the (downsampled) input, ReLU. */
-public final class BasicBlock extends Module {
+public final class BasicBlock extends Layer {
     static final int EXPANSION = 1;
 
     BasicBlock(long in, long planes, long stride, Sequential downsample) {
@@ -21,7 +21,7 @@ public final class BasicBlock extends Module {
     }
 
     @Override public Tensor forward(Tensor x) {
-        Module relu = child("relu");
+        Layer relu = child("relu");
         Tensor out = relu.call(child("bn1").call(child("conv1").call(x)));
         out = child("bn2").call(child("conv2").call(out));
         Tensor identity = namedChildren().containsKey("downsample") ? child("downsample").call(x) : x;

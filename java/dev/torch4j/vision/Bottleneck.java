@@ -2,7 +2,7 @@ package dev.torch4j.vision;
 
 import dev.torch4j.nn.BatchNorm2d;
 import dev.torch4j.nn.Conv2d;
-import dev.torch4j.nn.Module;
+import dev.torch4j.nn.Layer;
 import dev.torch4j.nn.ReLU;
 import dev.torch4j.nn.Sequential;
 import dev.torch4j.tensor.Tensor;
@@ -11,7 +11,7 @@ import dev.torch4j.tensor.Tensor;
  * ResNet50/101's block, as torchvision's (ResNet V1.5: the stride sits on the 3x3 convolution):
  * 1x1 conv to {@code planes}, 3x3 conv, 1x1 conv to 4 x {@code planes}, each with batch norm, plus the input.
  */
-public final class Bottleneck extends Module {
+public final class Bottleneck extends Layer {
     static final int EXPANSION = 4;
 
     Bottleneck(long in, long planes, long stride, Sequential downsample) {
@@ -26,7 +26,7 @@ public final class Bottleneck extends Module {
     }
 
     @Override public Tensor forward(Tensor x) {
-        Module relu = child("relu");
+        Layer relu = child("relu");
         Tensor out = relu.call(child("bn1").call(child("conv1").call(x)));
         out = relu.call(child("bn2").call(child("conv2").call(out)));
         out = child("bn3").call(child("conv3").call(out));

@@ -4,7 +4,7 @@ import dev.torch4j.data.Batch;
 import dev.torch4j.data.DataLoader;
 import dev.torch4j.data.Dataset;
 import dev.torch4j.data.TensorDataset;
-import dev.torch4j.nn.Module;
+import dev.torch4j.nn.Layer;
 import dev.torch4j.tensor.Device;
 import dev.torch4j.tensor.Scope;
 import dev.torch4j.tensor.Tensor;
@@ -20,21 +20,21 @@ import java.util.function.LongConsumer;
  * backward. {@link #cache} computes the features of a whole dataset once — seed 002's "fast feature
  * extraction" — so that a small head trains on them in seconds instead of re-running the backbone every epoch.
  */
-public final class FeatureExtractor extends Module {
-    private final Module backbone;
+public final class FeatureExtractor extends Layer {
+    private final Layer backbone;
 
-    public FeatureExtractor(Module backbone) {
+    public FeatureExtractor(Layer backbone) {
         this.backbone = register("backbone", backbone);
         backbone.freeze();
         backbone.eval();
     }
 
-    public Module backbone() {
+    public Layer backbone() {
         return backbone;
     }
 
     /** Training mode reaches this module, never its backbone: that stays in evaluation mode (dropout off, statistics fixed). */
-    @Override public Module train(boolean on) {
+    @Override public Layer train(boolean on) {
         super.train(on);
         backbone.eval();
         return this;

@@ -6,7 +6,7 @@ import dev.torch4j.nn.Conv2d;
 import dev.torch4j.nn.Init;
 import dev.torch4j.nn.Linear;
 import dev.torch4j.nn.MaxPool2d;
-import dev.torch4j.nn.Module;
+import dev.torch4j.nn.Layer;
 import dev.torch4j.nn.ReLU;
 import dev.torch4j.nn.Sequential;
 import dev.torch4j.tensor.Tensor;
@@ -20,7 +20,7 @@ import java.util.List;
  * torchvision's state-dict keys ({@code layer1.0.conv1.weight}, {@code layer2.0.downsample.0.weight},
  * {@code fc.weight}) and initialisation. Replace the head with {@code replace("fc", Linear.of(512, 2))}.
  */
-public final class ResNet extends Module {
+public final class ResNet extends Layer {
     /** Which block the stages are made of. */
     public enum Block { BASIC, BOTTLENECK }
 
@@ -45,7 +45,7 @@ public final class ResNet extends Module {
         }
         register("avgpool", AdaptiveAvgPool2d.of(1, 1));
         register("fc", Linear.of((long) width * 8 * expansion(), numClasses));
-        for (Module m : modules()) {
+        for (Layer m : modules()) {
             if (m instanceof Conv2d) Init.kaimingNormalFanOut(((Conv2d) m).weight());
             else if (m instanceof BatchNorm2d) {
                 Init.constant(((BatchNorm2d) m).weight(), 1);
@@ -65,7 +65,7 @@ public final class ResNet extends Module {
 
     /** torchvision's {@code _make_layer}: the first block may change stride and width through a 1x1 downsample. */
     private Sequential stage(long planes, int count, long stride) {
-        List<Module> blocks = new ArrayList<>();
+        List<Layer> blocks = new ArrayList<>();
         long out = planes * expansion();
         Sequential downsample = stride != 1 || inplanes != out
                 ? Sequential.of(Conv2d.of(inplanes, out, 1, 1, 1, false).stride(stride), BatchNorm2d.of(out)) : null;
@@ -75,12 +75,12 @@ public final class ResNet extends Module {
         return Sequential.of(blocks);
     }
 
-    private Module block(long in, long planes, long stride, Sequential downsample) {
+    private Layer block(long in, long planes, long stride, Sequential downsample) {
         return block == Block.BASIC ? new BasicBlock(in, planes, stride, downsample) : new Bottleneck(in, planes, stride, downsample);
     }
 
     /** The classification head (replace it with {@code replace("fc", ...)}). */
-    public Module fc() {
+    public Layer fc() {
         return child("fc");
     }
 

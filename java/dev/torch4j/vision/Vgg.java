@@ -7,7 +7,7 @@ import dev.torch4j.nn.Dropout;
 import dev.torch4j.nn.Init;
 import dev.torch4j.nn.Linear;
 import dev.torch4j.nn.MaxPool2d;
-import dev.torch4j.nn.Module;
+import dev.torch4j.nn.Layer;
 import dev.torch4j.nn.ReLU;
 import dev.torch4j.nn.Sequential;
 import dev.torch4j.tensor.Tensor;
@@ -21,7 +21,7 @@ import java.util.List;
  * torchvision's state-dict keys ({@code features.0.weight}, {@code classifier.6.bias}) and initialisation.
  * {@code Vgg.vgg16(1000)} loads torchvision's ImageNet weights; {@code vgg16(2)} has a fresh two-class head.
  */
-public final class Vgg extends Module {
+public final class Vgg extends Layer {
     /** torchvision's configurations: channel counts, "M" for a max pool. */
     public static final String VGG11 = "64 M 128 M 256 256 M 512 512 M 512 512 M";
     public static final String VGG13 = "64 64 M 128 128 M 256 256 M 512 512 M 512 512 M";
@@ -55,7 +55,7 @@ public final class Vgg extends Module {
 
     /** torchvision's {@code make_layers}: the convolutional part alone (torchvision's {@code vgg16().features}). */
     public static Sequential features(String config, boolean batchNorm) {
-        List<Module> layers = new ArrayList<>();
+        List<Layer> layers = new ArrayList<>();
         long in = 3;
         for (String item : config.trim().split("\\s+")) {
             if (item.equals("M")) {
@@ -85,8 +85,8 @@ public final class Vgg extends Module {
     }
 
     /** torchvision's VGG init: conv kaiming-normal (fan out), batch norm 1/0, linear N(0, 0.01) with zero bias. */
-    private static void initialise(Module m) {
-        for (Module layer : m.modules()) {
+    private static void initialise(Layer m) {
+        for (Layer layer : m.modules()) {
             if (layer instanceof Conv2d) {
                 Init.kaimingNormalFanOut(((Conv2d) layer).weight());
                 if (((Conv2d) layer).bias() != null) Init.constant(((Conv2d) layer).bias(), 0);

@@ -1,7 +1,7 @@
 package dev.torch4j.vision;
 
 import dev.torch4j.data.Download;
-import dev.torch4j.nn.Module;
+import dev.torch4j.nn.Layer;
 import dev.torch4j.io.StateDict;
 import dev.torch4j.io.StateDictException;
 import dev.torch4j.tensor.Scope;
@@ -104,7 +104,7 @@ public final class Weights {
      * Loads a state dict file (.pth, .pt or .safetensors) into {@code model}, strictly: every key must match in
      * name and shape, and nothing is changed when one does not. Returns the model.
      */
-    public static <M extends Module> M load(M model, Path file) {
+    public static <M extends Layer> M load(M model, Path file) {
         try (Scope s = Scope.open()) {
             return load(model, StateDict.load(file), file);
         }
@@ -120,7 +120,7 @@ public final class Weights {
     }
 
     /** Loads into a VGG's {@code features} from a whole-model file (its {@code features.} keys) or a features-only one. */
-    public static <M extends Module> M loadFeatures(M features, Path file) {
+    public static <M extends Layer> M loadFeatures(M features, Path file) {
         try (Scope s = Scope.open()) {
             StateDict sd = StateDict.load(file);
             if (!sd.containsKey("features.0.weight")) return load(features, sd, file);
@@ -133,7 +133,7 @@ public final class Weights {
     }
 
     /** Loads {@code state}, read from {@code file}, into {@code model} strictly; errors name the file. Returns the model. */
-    public static <M extends Module> M load(M model, StateDict state, Path file) {
+    public static <M extends Layer> M load(M model, StateDict state, Path file) {
         try {
             model.loadStateDict(state, true);
         } catch (StateDictException e) {

@@ -1,6 +1,6 @@
 package dev.torch4j.vision;
 
-import dev.torch4j.nn.Module;
+import dev.torch4j.nn.Layer;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,7 +12,7 @@ import java.util.function.IntFunction;
  * {@code <vgg>-features} variant for VGG's convolutional part alone. Weights: {@link Weights#imagenet(String)}.
  */
 public final class Zoo {
-    private static final Map<String, IntFunction<Module>> MODELS = new LinkedHashMap<>();
+    private static final Map<String, IntFunction<Layer>> MODELS = new LinkedHashMap<>();
 
     static {
         MODELS.put("vgg11", Vgg::vgg11);
@@ -46,9 +46,9 @@ public final class Zoo {
     }
 
     /** A freshly initialised model with a head of {@code numClasses} (ignored for "-features" models). */
-    public static Module create(String name, int numClasses) {
+    public static Layer create(String name, int numClasses) {
         boolean featuresOnly = name.endsWith("-features");
-        IntFunction<Module> f = MODELS.get(featuresOnly ? name.substring(0, name.length() - "-features".length()) : name);
+        IntFunction<Layer> f = MODELS.get(featuresOnly ? name.substring(0, name.length() - "-features".length()) : name);
         if (f == null) throw new IllegalArgumentException("unknown zoo model '" + name + "'; known: " + String.join(", ", names()));
         if (featuresOnly) {
             Vgg vgg = (Vgg) f.apply(1);

@@ -2,7 +2,7 @@ package dev.torch4j.viz;
 
 import dev.torch4j.nn.HookHandle;
 import dev.torch4j.nn.ModeScope;
-import dev.torch4j.nn.Module;
+import dev.torch4j.nn.Layer;
 import dev.torch4j.tensor.Tensor;
 import dev.torch4j.tensor.Torch;
 
@@ -16,8 +16,8 @@ public final class FeatureMaps {
     private FeatureMaps() {}
 
     /** The output of {@code layer} (see {@link Layers#find}) for {@code image} [1, C, H, W] or [C, H, W]: [filters, h, w]. */
-    public static Tensor capture(Module model, String layer, Tensor image) {
-        Module target = Layers.find(model, layer);
+    public static Tensor capture(Layer model, String layer, Tensor image) {
+        Layer target = Layers.find(model, layer);
         Tensor x = (image.dim() == 3 ? image.unsqueeze(0) : image).to(model.device()); // CPU, CUDA or MPS: where the model is
         if (x.dim() != 4 || x.size(0) != 1) throw new IllegalArgumentException("feature maps of one image [1, C, H, W], got " + Arrays.toString(image.shape()));
         Tensor[] seen = new Tensor[1];

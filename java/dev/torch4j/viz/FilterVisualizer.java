@@ -3,7 +3,7 @@ package dev.torch4j.viz;
 import dev.torch4j.nn.F;
 import dev.torch4j.nn.HookHandle;
 import dev.torch4j.nn.ModeScope;
-import dev.torch4j.nn.Module;
+import dev.torch4j.nn.Layer;
 import dev.torch4j.optim.Adam;
 import dev.torch4j.optim.Optimizer;
 import dev.torch4j.tensor.Scope;
@@ -24,16 +24,16 @@ public final class FilterVisualizer {
     /** The final image [channels, H, W] in [0, 1] and the filter's mean activation before the first and after the last step. */
     public record Result(Tensor image, double startActivation, double endActivation) {}
 
-    private final Module model;
+    private final Layer model;
     private int size = 56, upscalingSteps = 12, steps = 20, blur = 0, channels = 3;
     private double factor = 1.2, lr = 0.1;
     private long seed = 0;
 
-    private FilterVisualizer(Module model) {
+    private FilterVisualizer(Layer model) {
         this.model = model;
     }
 
-    public static FilterVisualizer of(Module model) {
+    public static FilterVisualizer of(Layer model) {
         return new FilterVisualizer(model);
     }
 
@@ -55,7 +55,7 @@ public final class FilterVisualizer {
 
     /** Visualises filter {@code filter} of {@code layer} (see {@link Layers#find}). */
     public Result visualize(String layer, int filter) {
-        Module target = Layers.find(model, layer);
+        Layer target = Layers.find(model, layer);
         Tensor[] act = new Tensor[1];
         List<Tensor> trainable = model.trainableParameters();
         for (Tensor p : trainable) p.requiresGrad(false); // only the pixels change

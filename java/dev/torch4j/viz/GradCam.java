@@ -3,7 +3,7 @@ package dev.torch4j.viz;
 import dev.torch4j.nn.F;
 import dev.torch4j.nn.HookHandle;
 import dev.torch4j.nn.ModeScope;
-import dev.torch4j.nn.Module;
+import dev.torch4j.nn.Layer;
 import dev.torch4j.tensor.Tensor;
 
 import java.awt.image.BufferedImage;
@@ -25,8 +25,8 @@ public final class GradCam {
      * ({@link Layers#find}; seed 002: {@code layer4.-1}, ResNet's last block). The model runs in evaluation mode;
      * its parameters' gradients are left as they were.
      */
-    public static Result compute(Module model, String layer, Tensor image, Integer classIndex) {
-        Module target = Layers.find(model, layer);
+    public static Result compute(Layer model, String layer, Tensor image, Integer classIndex) {
+        Layer target = Layers.find(model, layer);
         Tensor x = image.dim() == 3 ? image.unsqueeze(0) : image;
         if (x.dim() != 4 || x.size(0) != 1) throw new IllegalArgumentException("Grad-CAM explains one image [1, C, H, W], got " + Arrays.toString(image.shape()));
         x = x.to(model.device()).detach().requiresGrad(true); // so that the layer's output has a gradient even when every parameter is frozen

@@ -1,6 +1,6 @@
 package dev.torch4j.viz;
 
-import dev.torch4j.nn.Module;
+import dev.torch4j.nn.Layer;
 import dev.torch4j.nn.Sequential;
 
 /**
@@ -12,9 +12,9 @@ import dev.torch4j.nn.Sequential;
 public final class Layers {
     private Layers() {}
 
-    public static Module find(Module model, String spec) {
+    public static Layer find(Layer model, String spec) {
         if (spec == null || spec.isBlank()) throw new IllegalArgumentException("no layer given (a name such as layer4 or an index)");
-        Module m = model;
+        Layer m = model;
         if (spec.matches("-?\\d+") && !(model instanceof Sequential)) {
             m = stack(model);
         }
@@ -33,7 +33,7 @@ public final class Layers {
         return m;
     }
 
-    private static Module stack(Module model) {
+    private static Layer stack(Layer model) {
         for (String name : new String[] {"conv_layers", "features", "conv_base"}) {
             if (model.namedChildren().get(name) instanceof Sequential) return model.namedChildren().get(name);
         }

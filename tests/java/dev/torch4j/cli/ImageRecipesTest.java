@@ -2,7 +2,7 @@ package dev.torch4j.cli;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import dev.torch4j.nn.Module;
+import dev.torch4j.nn.Layer;
 import dev.torch4j.recipes.CatClassifier;
 import dev.torch4j.recipes.SeedModels;
 import org.junit.jupiter.api.Test;
@@ -78,7 +78,7 @@ public class ImageRecipesTest extends CliRun {
         assertThat(m.get("evaluated_on").getAsString()).isEqualTo("validation");
         assertThat(m.get("test_accuracy").getAsDouble()).isGreaterThanOrEqualTo(0.9); // measured 1.0 from epoch 6
         // the checkpoint is the seed's model, loadable by name
-        Module model = new CatClassifier(false);
+        Layer model = new CatClassifier(false);
         model.load(runDir.resolve("best.safetensors"));
         assertThat(model.parameterCount()).isEqualTo(307_393);
     }
@@ -94,7 +94,7 @@ public class ImageRecipesTest extends CliRun {
         JsonObject m = metrics(runDir);
         assertThat(m.get("evaluated_on").getAsString()).isEqualTo("test");
         assertThat(m.get("epochs").getAsInt()).isEqualTo(6);
-        Module model = SeedModels.s0CatDog();
+        Layer model = SeedModels.s0CatDog();
         model.load(runDir.resolve("best.safetensors"));
     }
 

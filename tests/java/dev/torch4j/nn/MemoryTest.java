@@ -11,7 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Native memory stays flat over many forward and backward passes run in scopes. */
 class MemoryTest {
     @Test void scopedTrainingStepsDoNotGrowNativeMemory() {
-        Module model = SeedModels.s2Flat();
+        Layer model = SeedModels.s2Flat();
         Tensor x;
         Tensor y;
         try (Scope s = Scope.open()) {
@@ -29,7 +29,7 @@ class MemoryTest {
         assertThat(Pointer.physicalBytes() - rss).isLessThan(64L << 20);
     }
 
-    private static void step(Module model, Tensor x, Tensor y) {
+    private static void step(Layer model, Tensor x, Tensor y) {
         try (Scope s = Scope.open()) {
             Tensor loss = F.crossEntropy(model.call(x), y);
             for (Tensor p : model.parameters()) p.clearGrad();

@@ -12,7 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ModuleTest {
-    static final class TwoLayer extends Module {
+    static final class TwoLayer extends Layer {
         Linear fc1 = register("fc1", Linear.of(4, 3));
         Linear fc2 = register("fc2", Linear.of(3, 2));
 
@@ -72,7 +72,7 @@ class ModuleTest {
         s.eval();
         assertThat(s.modules()).allMatch(m -> !m.isTraining());
         s.train();
-        assertThat(s.modules()).allMatch(Module::isTraining);
+        assertThat(s.modules()).allMatch(Layer::isTraining);
     }
 
     @Test void forwardHooksSeeAndReplaceOutputs() {
@@ -113,7 +113,7 @@ class ModuleTest {
     }
 
     @Test void nestedErrorsCarryTheFullPath() {
-        Module cat = SeedModels.get("s2-cat").create();
+        Layer cat = SeedModels.get("s2-cat").create();
         assertThatThrownBy(() -> cat.call(Tensor.zeros(1, 1, 150, 150)))
                 .isInstanceOf(ModelException.class)
                 .satisfies(e -> assertThat(((ModelException) e).path()).isEqualTo("conv_layers.0"))
@@ -122,7 +122,7 @@ class ModuleTest {
     }
 
     @Test void nativeErrorsAreTranslatedAndLocated() {
-        Sequential s = Sequential.of(Flatten.of(), new Module() {
+        Sequential s = Sequential.of(Flatten.of(), new Layer() {
             @Override public Tensor forward(Tensor x) {
                 return x.view(7, -1); // 12 elements cannot be 7 rows
             }
@@ -145,7 +145,7 @@ class ModuleTest {
     }
 
     @Test void parametersSurviveTheScopeTheyWereBuiltIn() {
-        Module m;
+        Layer m;
         try (Scope s = Scope.open()) {
             m = SeedModels.s2Gap();
         }

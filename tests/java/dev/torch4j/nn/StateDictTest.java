@@ -39,7 +39,7 @@ class StateDictTest {
                 JsonArray a = kv.getAsJsonArray();
                 want.add(a.get(0).getAsString() + " " + a.get(1));
             }
-            try (Module m = SeedModels.get(e.getKey()).create()) {
+            try (Layer m = SeedModels.get(e.getKey()).create()) {
                 List<String> got = new ArrayList<>();
                 for (Map.Entry<String, Tensor> kv : m.stateDict().entrySet()) {
                     got.add(kv.getKey() + " " + Arrays.toString(kv.getValue().shape()).replace(" ", ""));
@@ -51,7 +51,7 @@ class StateDictTest {
     }
 
     @Test void safetensorsRoundTripKeepsKeysOrderDtypesAndValues() {
-        Module m = SeedModels.s0Cnn();
+        Layer m = SeedModels.s0Cnn();
         m.train();
         m.call(Tensor.randn(4, 1, 28, 28)); // moves the batch-norm statistics away from their defaults
         Path f = dir.resolve("s0.safetensors");
@@ -60,7 +60,7 @@ class StateDictTest {
         assertThat(back.keySet()).containsExactlyElementsOf(m.stateDict().keySet());
         assertThat(back.get("0.2.num_batches_tracked").dtype()).isEqualTo(DType.INT64);
         assertThat(back.get("0.2.num_batches_tracked").itemLong()).isEqualTo(1);
-        Module fresh = SeedModels.s0Cnn();
+        Layer fresh = SeedModels.s0Cnn();
         fresh.load(f);
         for (Map.Entry<String, Tensor> e : m.stateDict().entrySet()) {
             assertThat(fresh.stateDict().get(e.getKey()).toFloatArray()).as(e.getKey()).containsExactly(e.getValue().toFloatArray());
@@ -87,7 +87,7 @@ class StateDictTest {
     }
 
     @Test void strictLoadNamesMissingUnexpectedAndMisshapenKeys() {
-        Module m = SeedModels.s2Gap();
+        Layer m = SeedModels.s2Gap();
         StateDict sd = m.stateDict();
         StateDict wrong = new StateDict();
         wrong.putAll(sd);
@@ -105,7 +105,7 @@ class StateDictTest {
     }
 
     @Test void failedLoadChangesNothing() {
-        Module m = SeedModels.s2Gap();
+        Layer m = SeedModels.s2Gap();
         float[] before = m.stateDict().get("0.weight").toFloatArray();
         StateDict bad = new StateDict();
         bad.put("0.weight", Tensor.ones(32, 1, 3, 3));
@@ -142,10 +142,10 @@ class StateDictTest {
     }
 
     @Test void libtorchArchiveRoundTrip() {
-        Module m = SeedModels.s2Flat();
+        Layer m = SeedModels.s2Flat();
         Path f = dir.resolve("model.pt");
         m.stateDict().saveArchive(f);
-        Module fresh = SeedModels.s2Flat();
+        Layer fresh = SeedModels.s2Flat();
         fresh.loadStateDict(StateDict.loadArchive(f, fresh.stateDict().keySet()), true);
         assertThat(fresh.stateDict().get("9.weight").toFloatArray()).containsExactly(m.stateDict().get("9.weight").toFloatArray());
     }

@@ -62,7 +62,7 @@ class SummaryTest {
     }
 
     @Test void frozenParametersAreShownInParenthesesAndCountedApart() {
-        Module m = SeedModels.s2Flat();
+        Layer m = SeedModels.s2Flat();
         m.freeze("0");
         Summary s = Summary.of(m, 1, 1, 28, 28);
         assertThat(s.toString()).contains("├─Conv2d: 1-1                            [1, 32, 26, 26]           (320)",
@@ -70,7 +70,7 @@ class SummaryTest {
     }
 
     @Test void summaryLeavesTrainingModeAsItWas() {
-        Module m = SeedModels.s0Cnn();
+        Layer m = SeedModels.s0Cnn();
         m.train();
         ((Sequential) m).get(0).eval();
         Summary.of(m, 2, 1, 28, 28);

@@ -9,7 +9,7 @@ import dev.torch4j.nn.Fixtures;
 import dev.torch4j.nn.Flatten;
 import dev.torch4j.nn.Linear;
 import dev.torch4j.nn.MaxPool2d;
-import dev.torch4j.nn.Module;
+import dev.torch4j.nn.Layer;
 import dev.torch4j.nn.ReLU;
 import dev.torch4j.nn.Sequential;
 import dev.torch4j.io.StateDict;
@@ -54,7 +54,7 @@ public final class ResumeChild {
         Dataset train = new TensorDataset(images, labels).transform(Transforms.compose(Transforms.randomRotation(20).fill(0),
                 Transforms.toTensor()), 5);
         Dataset valid = new TensorDataset(testImages, testLabels);
-        Module model = Generator.seeded(3).call(() -> Sequential.of(Conv2d.of(1, 16, 3), ReLU.of(), MaxPool2d.of(2),
+        Layer model = Generator.seeded(3).call(() -> Sequential.of(Conv2d.of(1, 16, 3), ReLU.of(), MaxPool2d.of(2),
                 Conv2d.of(16, 32, 3), ReLU.of(), MaxPool2d.of(2), Flatten.of(), Dropout.of(0.3), Linear.of(800, 96), ReLU.of(),
                 Dropout.of(0.5), Linear.of(96, 10)));
         Path snapshots = dir.resolve("snapshots");

@@ -4,7 +4,7 @@ import dev.torch4j.data.TensorDataset;
 import dev.torch4j.nn.Fixtures;
 import dev.torch4j.nn.Flatten;
 import dev.torch4j.nn.Linear;
-import dev.torch4j.nn.Module;
+import dev.torch4j.nn.Layer;
 import dev.torch4j.io.StateDict;
 import dev.torch4j.nn.Sequential;
 import dev.torch4j.optim.Adam;
@@ -89,14 +89,14 @@ class TrainerTest {
     @Test void checkpointKeepsTheBestEpoch() {
         Path best = dir.resolve("best.safetensors");
         Checkpoint cp = Checkpoint.bestBy("val_loss", best);
-        Module model = new LeNet();
+        Layer model = new LeNet();
         Trainer t = Trainer.of(model).optimizer(Adam.lr(3e-3)).epochs(6).seed(3).device(Device.cpu()).quiet().callbacks(cp);
         History h = t.fit(train, test);
         double[] val = h.series("val_loss");
         int argmin = 0;
         for (int i = 1; i < val.length; i++) if (val[i] < val[argmin]) argmin = i;
         assertThat(cp.bestEpoch()).isEqualTo(argmin + 1);
-        Module reloaded = new LeNet().load(best);
+        Layer reloaded = new LeNet().load(best);
         Evaluation e = Trainer.of(reloaded).device(Device.cpu()).quiet().evaluate(test);
         assertThat(e.loss()).isCloseTo(val[argmin], within(1e-5));
     }
@@ -162,11 +162,11 @@ class TrainerTest {
     }
 
     @Test void nativeMemoryStaysFlatOverTwentyEpochs() {
-        Module small = Sequential.of(Flatten.of(), Linear.of(784, 32), dev.torch4j.nn.ReLU.of(), Linear.of(32, 10));
+        Layer small = Sequential.of(Flatten.of(), Linear.of(784, 32), dev.torch4j.nn.ReLU.of(), Linear.of(32, 10));
         List<Long> counts = new ArrayList<>();
         List<Long> rss = new ArrayList<>();
         Callback probe = new Callback() {
-            @Override public boolean onEpochEnd(EpochResult r, Module m) {
+            @Override public boolean onEpochEnd(EpochResult r, Layer m) {
                 counts.add(Pointer.totalCount());
                 rss.add(Pointer.physicalBytes());
                 return false;

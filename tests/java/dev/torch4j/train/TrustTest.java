@@ -4,7 +4,7 @@ import dev.torch4j.data.TensorDataset;
 import dev.torch4j.nn.Dropout;
 import dev.torch4j.nn.Flatten;
 import dev.torch4j.nn.Linear;
-import dev.torch4j.nn.Module;
+import dev.torch4j.nn.Layer;
 import dev.torch4j.nn.ReLU;
 import dev.torch4j.nn.Sequential;
 import dev.torch4j.io.StateDict;
@@ -47,15 +47,15 @@ class TrustTest {
     }
 
     /** An MLP with Dropout, its initial weights from its own generator. */
-    static Module mlp(long seed) {
+    static Layer mlp(long seed) {
         return Generator.seeded(seed).call(() -> Sequential.of(Flatten.of(), Linear.of(784, 64), ReLU.of(), Dropout.of(0.4), Linear.of(64, 10)));
     }
 
-    static Trainer trainer(Module m) {
+    static Trainer trainer(Layer m) {
         return Trainer.of(m).optimizer(Adam.lr(2e-3)).batchSize(50).seed(4).device(Device.cpu()).quiet();
     }
 
-    static String bits(Module m) {
+    static String bits(Layer m) {
         StringBuilder sb = new StringBuilder();
         for (Map.Entry<String, Tensor> e : m.stateDict().entrySet()) sb.append(e.getKey()).append(Arrays.toString(e.getValue().toFloatArray()));
         return sb.toString();
@@ -81,19 +81,19 @@ class TrustTest {
     }
 
     @Test void aRunStoppedMidEpochResumesBitForBitWithDropoutCheckpointAndPerBatchSchedule() {
-        Module straight = mlp(1);
+        Layer straight = mlp(1);
         Checkpoint cpA = Checkpoint.bestBy("val_loss", dir.resolve("a/best.safetensors"));
         History a = trainer(straight).epochs(4).schedulerPerBatch(o -> new StepLR(o, 7, 0.8)).callbacks(cpA).fit(train, test);
 
         Path snaps = dir.resolve("snaps");
-        Module first = mlp(1);
+        Layer first = mlp(1);
         Checkpoint cpB = Checkpoint.bestBy("val_loss", dir.resolve("b/best.safetensors"));
         assertThatThrownBy(() -> trainer(first).epochs(4).schedulerPerBatch(o -> new StepLR(o, 7, 0.8)).snapshots(snaps, 5)
                 .callbacks(cpB, crashAt(34)).fit(train, test)).hasMessage("crash at step 34");
         assertThat(Snapshot.latest(snaps).orElseThrow().globalStep()).isEqualTo(30); // epoch 3, step 6 of 12
         assertThat(Snapshot.latest(snaps).orElseThrow().stepInPeriod()).isEqualTo(6);
 
-        Module resumed = mlp(99); // other initial weights: the snapshot's replace them
+        Layer resumed = mlp(99); // other initial weights: the snapshot's replace them
         Checkpoint cpC = Checkpoint.bestBy("val_loss", dir.resolve("b/best.safetensors"));
         History b = trainer(resumed).epochs(4).schedulerPerBatch(o -> new StepLR(o, 7, 0.8)).snapshots(snaps, 5).resumeFrom(snaps)
                 .callbacks(cpC).fit(train, test);
@@ -117,11 +117,11 @@ class TrustTest {
             assertThat(h.epochs()).hasSize((int) ((c[0] + c[1] - 1) / c[1]));
             assertThat(h.epochs()).allMatch(r -> !Double.isNaN(r.validLoss()));
         }
-        Module straight = mlp(3);
+        Layer straight = mlp(3);
         History a = trainer(straight).iterations(40, 15).fit(train, test);
         Path snaps = dir.resolve("it");
         assertThatThrownBy(() -> trainer(mlp(3)).iterations(40, 15).snapshots(snaps, 4).callbacks(crashAt(19)).fit(train, test));
-        Module resumed = mlp(3);
+        Layer resumed = mlp(3);
         History b = trainer(resumed).iterations(40, 15).snapshots(snaps, 4).resumeFrom(snaps).fit(train, test);
         assertThat(bits(resumed)).isEqualTo(bits(straight));
         assertThat(rows(b)).isEqualTo(rows(a));
@@ -129,7 +129,7 @@ class TrustTest {
 
     @Test void twoTrainersInTwoThreadsEachGiveWhatTheyGiveAlone() throws Exception {
         Callable<String> run = () -> {
-            Module m = mlp(8);
+            Layer m = mlp(8);
             trainer(m).epochs(2).fit(train, null);
             return bits(m);
         };
@@ -154,7 +154,7 @@ class TrustTest {
         byte[] flipped = good.clone();
         flipped[(int) dataStart + 100] ^= 0x01; // inside model/1.weight
         Files.write(file, flipped);
-        Module victim = mlp(6);
+        Layer victim = mlp(6);
         String before = bits(victim);
         assertThatThrownBy(() -> trainer(victim).epochs(2).resumeFrom(snaps).fit(train, null)).isInstanceOf(StateDictException.class)
                 .hasMessageContaining(file.toString()).hasMessageContaining("tensor 'model/1.weight' is damaged");
@@ -201,7 +201,7 @@ class TrustTest {
 
     @Test void evaluationGivesEveryModuleItsOwnModeBack() {
         Dropout drop = Dropout.of(0.5);
-        Module m = Sequential.of(Flatten.of(), Linear.of(784, 10), drop);
+        Layer m = Sequential.of(Flatten.of(), Linear.of(784, 10), drop);
         drop.eval(); // the user's choice: this Dropout is off even in training
         trainer(m).evaluate(test);
         assertThat(m.isTraining()).isTrue();

@@ -2,7 +2,7 @@ package dev.torch4j.vision;
 
 import dev.torch4j.nn.BatchNorm2d;
 import dev.torch4j.nn.Linear;
-import dev.torch4j.nn.Module;
+import dev.torch4j.nn.Layer;
 import dev.torch4j.nn.Sequential;
 import dev.torch4j.optim.Optimizer;
 import dev.torch4j.optim.ParamGroup;
@@ -26,14 +26,14 @@ class TransferTest {
         return new ResNet(ResNet.Block.BASIC, new int[] {1, 1, 1, 1}, 10, 8);
     }
 
-    private static Map<String, Tensor> snapshot(Module m) {
+    private static Map<String, Tensor> snapshot(Layer m) {
         Map<String, Tensor> copy = new LinkedHashMap<>();
         for (Map.Entry<String, Tensor> e : m.stateDict().entrySet()) copy.put(e.getKey(), e.getValue().clone());
         return copy;
     }
 
     /** Three SGD steps with momentum in training mode on random data. */
-    private static void train(Module m, Optimizer opt) {
+    private static void train(Layer m, Optimizer opt) {
         m.train();
         for (int i = 0; i < 3; i++) {
             Tensor x = Tensor.randn(4, 3, 32, 32), y = Tensor.randint(2, 4);
@@ -95,15 +95,15 @@ class TransferTest {
 
     @Test void trainModeReachesChildrenThroughTheirOwnTrainMethod() {
         try (Scope s = Scope.open()) {
-            Module backbone = smallResNet();
+            Layer backbone = smallResNet();
             FeatureExtractor fe = new FeatureExtractor(backbone); // overrides train(): its backbone stays in evaluation
             Sequential model = Sequential.of(fe, Linear.of(10, 2));
             model.train();
             assertThat(model.isTraining()).isTrue();
             assertThat(fe.isTraining()).isTrue();
-            assertThat(backbone.modules()).noneMatch(Module::isTraining);
+            assertThat(backbone.modules()).noneMatch(Layer::isTraining);
             try (dev.torch4j.nn.ModeScope mode = model.evalScope()) {
-                assertThat(model.modules()).noneMatch(Module::isTraining);
+                assertThat(model.modules()).noneMatch(Layer::isTraining);
             }
             assertThat(fe.isTraining()).isTrue();
             assertThat(backbone.isTraining()).isFalse();

@@ -5,7 +5,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.torch4j.nn.Fixtures;
-import dev.torch4j.nn.Module;
+import dev.torch4j.nn.Layer;
 import dev.torch4j.io.StateDict;
 import dev.torch4j.tensor.Scope;
 import dev.torch4j.tensor.Tensor;
@@ -26,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * classes give the same logits from the same .pth weights, and every full-size model has torchvision's keys and shapes.
  */
 class ZooParityTest {
-    private static Module small(String name) {
+    private static Layer small(String name) {
         switch (name) {
             case "resnet-basic": return new ResNet(ResNet.Block.BASIC, new int[] {2, 1, 1, 1}, 5, 8);
             case "resnet-bottleneck": return new ResNet(ResNet.Block.BOTTLENECK, new int[] {1, 2, 1, 1}, 5, 4);
@@ -42,7 +42,7 @@ class ZooParityTest {
         try (Scope s = Scope.open()) {
             StateDict io = StateDict.load(Fixtures.path("zoo/" + name + "-io.pth"));
             for (String file : List.of(name + ".pth", name + "-legacy.pth")) {
-                Module m = Weights.load(small(name), Fixtures.path("zoo/" + file));
+                Layer m = Weights.load(small(name), Fixtures.path("zoo/" + file));
                 Fixtures.assertClose(m.eval().call(io.get("input")), io.get("logits"), 1e-4);
                 if (name.startsWith("resnet")) { // batch statistics in training mode
                     Fixtures.assertClose(m.train().call(io.get("input")), io.get("train_logits"), 1e-4);
@@ -67,7 +67,7 @@ class ZooParityTest {
         assertThat(all.keySet()).hasSize(12);
         for (Map.Entry<String, JsonElement> e : all.entrySet()) {
             JsonObject ref = e.getValue().getAsJsonObject();
-            try (Scope s = Scope.open(); Module m = Zoo.create(e.getKey(), Zoo.IMAGENET_CLASSES)) {
+            try (Scope s = Scope.open(); Layer m = Zoo.create(e.getKey(), Zoo.IMAGENET_CLASSES)) {
                 List<String> expected = new ArrayList<>(), actual = new ArrayList<>();
                 for (JsonElement kv : ref.getAsJsonArray("state")) {
                     JsonArray a = kv.getAsJsonArray();

@@ -4,7 +4,7 @@ import dev.torch4j.nn.AdaptiveAvgPool2d;
 import dev.torch4j.nn.Conv2d;
 import dev.torch4j.nn.Fixtures;
 import dev.torch4j.nn.Flatten;
-import dev.torch4j.nn.Module;
+import dev.torch4j.nn.Layer;
 import dev.torch4j.nn.ReLU;
 import dev.torch4j.nn.Sequential;
 import dev.torch4j.io.StateDict;
@@ -87,7 +87,7 @@ class ExplainTest {
             for (int y = 0; y < 3; y++) for (int x = 0; x < 3; x++) v[y * 8 + x] = 1;              // channel 0: top-left 3x3
             for (int y = 5; y < 7; y++) for (int x = 5; x < 7; x++) v[64 + y * 8 + x] = 1;         // channel 1: bottom-right 2x2
             Tensor input = Tensor.of(v, 1, 2, 8, 8);
-            Module model = Sequential.of(ReLU.of(), AdaptiveAvgPool2d.of(1), Flatten.of()); // logits [9/64, 4/64]
+            Layer model = Sequential.of(ReLU.of(), AdaptiveAvgPool2d.of(1), Flatten.of()); // logits [9/64, 4/64]
             GradCam.Result predicted = GradCam.compute(model, "0", input, null);
             assertThat(predicted.classIndex()).isZero();
             Fixtures.assertClose(predicted.heatmap(), input.get(0).get(0), 1e-6);   // exactly the top-left region, max 1

@@ -18,12 +18,14 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A network building block, as PyTorch's {@code nn.Module}: subclasses register their parameters,
+ * A network building block, as PyTorch's {@code nn.Module} (named {@code Layer}, as in Keras, so that
+ * {@code import dev.torch4j.nn.*;} does not clash with {@code java.lang.Module}; a whole model is a layer too):
+ * subclasses register their parameters,
  * buffers and child modules by name (the names become state-dict keys) and implement {@link #forward}.
  * Run a module with {@link #call(Tensor)}, which also runs hooks and names the failing layer on errors.
  *
  * <pre>{@code
- * class Net extends Module {
+ * class Net extends Layer {
  *     final Conv2d conv = register("conv", Conv2d.of(1, 8, 3));
  *     final Linear fc = register("fc", Linear.of(8 * 26 * 26, 10));
  *     public Tensor forward(Tensor x) {
@@ -35,10 +37,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * Parameters and buffers are owned by their module: they outlive any {@link Scope} and are released by
  * {@link #close()} (or the GC).
  */
-public abstract class Module implements AutoCloseable {
+public abstract class Layer implements AutoCloseable {
     private final Map<String, Tensor> parameters = new LinkedHashMap<>();
     private final Map<String, Tensor> buffers = new LinkedHashMap<>();
-    private final Map<String, Module> children = new LinkedHashMap<>();
+    private final Map<String, Layer> children = new LinkedHashMap<>();
     private final List<ForwardPreHook> preHooks = new CopyOnWriteArrayList<>();
     private final List<ForwardHook> forwardHooks = new CopyOnWriteArrayList<>();
     private final List<BackwardHook> backwardHooks = new CopyOnWriteArrayList<>();
@@ -46,7 +48,7 @@ public abstract class Module implements AutoCloseable {
     private String name;
     private boolean training = true;
 
-    protected Module() {
+    protected Layer() {
         Torch.init();
     }
 
@@ -82,11 +84,11 @@ public abstract class Module implements AutoCloseable {
     // ---- registration -------------------------------------------------------------------------------
 
     /** Registers a child module under {@code name} (its state-dict prefix). Returns the child. */
-    protected <M extends Module> M register(String name, M module) {
+    protected <M extends Layer> M register(String name, M module) {
         checkName(name);
         if (children.containsKey(name)) throw new IllegalArgumentException("a child module named '" + name + "' already exists");
         children.put(name, module);
-        Module m = module;
+        Layer m = module;
         if (m.name == null) m.name = name;
         return module;
     }
@@ -123,39 +125,39 @@ public abstract class Module implements AutoCloseable {
         return name;
     }
 
-    public List<Module> children() {
+    public List<Layer> children() {
         return List.copyOf(children.values());
     }
 
-    public Map<String, Module> namedChildren() {
+    public Map<String, Layer> namedChildren() {
         return Collections.unmodifiableMap(children);
     }
 
     /** This module and all below it, depth first. */
-    public List<Module> modules() {
-        List<Module> out = new ArrayList<>();
+    public List<Layer> modules() {
+        List<Layer> out = new ArrayList<>();
         out.add(this);
-        for (Module c : children.values()) out.addAll(c.modules());
+        for (Layer c : children.values()) out.addAll(c.modules());
         return out;
     }
 
     /** Every module with its dotted path ("" for this one), depth first. */
-    public Map<String, Module> namedModules() {
-        Map<String, Module> out = new LinkedHashMap<>();
+    public Map<String, Layer> namedModules() {
+        Map<String, Layer> out = new LinkedHashMap<>();
         collectModules("", out);
         return out;
     }
 
-    private void collectModules(String prefix, Map<String, Module> out) {
+    private void collectModules(String prefix, Map<String, Layer> out) {
         out.put(prefix, this);
-        for (Map.Entry<String, Module> e : children.entrySet()) e.getValue().collectModules(join(prefix, e.getKey()), out);
+        for (Map.Entry<String, Layer> e : children.entrySet()) e.getValue().collectModules(join(prefix, e.getKey()), out);
     }
 
     /** The descendant at a dotted path such as {@code layer4.1} or {@code features.10}. */
-    public Module child(String path) {
-        Module m = this;
+    public Layer child(String path) {
+        Layer m = this;
         for (String part : path.split("\\.")) {
-            Module next = m.children.get(part);
+            Layer next = m.children.get(part);
             if (next == null) {
                 throw new IllegalArgumentException("no module '" + path + "' in " + getClass().getSimpleName()
                         + " (children of " + (m == this ? "the root" : "'" + m.name + "'") + ": " + m.children.keySet() + ")");
@@ -169,19 +171,19 @@ public abstract class Module implements AutoCloseable {
      * Replaces the child at a dotted path (e.g. {@code fc}) with {@code module}, as assigning
      * {@code model.fc = ...} does in PyTorch. A field of the parent that held the old module is updated too.
      */
-    public void replace(String path, Module module) {
+    public void replace(String path, Layer module) {
         int dot = path.lastIndexOf('.');
-        Module parent = dot < 0 ? this : child(path.substring(0, dot));
+        Layer parent = dot < 0 ? this : child(path.substring(0, dot));
         String key = path.substring(dot + 1);
-        Module old = parent.children.get(key);
+        Layer old = parent.children.get(key);
         if (old == null) throw new IllegalArgumentException("no module '" + path + "' to replace; children: " + parent.children.keySet());
         parent.updateFieldsHolding(old, module);
         parent.children.put(key, module);
         if (module.name == null) module.name = key;
     }
 
-    private void updateFieldsHolding(Module old, Module replacement) {
-        for (Class<?> c = getClass(); c != null && c != Module.class; c = c.getSuperclass()) {
+    private void updateFieldsHolding(Layer old, Layer replacement) {
+        for (Class<?> c = getClass(); c != null && c != Layer.class; c = c.getSuperclass()) {
             for (Field f : c.getDeclaredFields()) {
                 if (java.lang.reflect.Modifier.isStatic(f.getModifiers()) || !isHolding(f, old)) continue;
                 if (!f.getType().isInstance(replacement)) {
@@ -241,7 +243,7 @@ public abstract class Module implements AutoCloseable {
         if (!seen.add(this)) return;
         if (params) for (Map.Entry<String, Tensor> e : parameters.entrySet()) out.putIfAbsent(join(prefix, e.getKey()), e.getValue());
         if (bufs) for (Map.Entry<String, Tensor> e : buffers.entrySet()) out.putIfAbsent(join(prefix, e.getKey()), e.getValue());
-        for (Map.Entry<String, Module> e : children.entrySet()) e.getValue().collect(join(prefix, e.getKey()), out, params, bufs, seen);
+        for (Map.Entry<String, Layer> e : children.entrySet()) e.getValue().collect(join(prefix, e.getKey()), out, params, bufs, seen);
     }
 
     private static String join(String prefix, String name) {
@@ -261,23 +263,23 @@ public abstract class Module implements AutoCloseable {
     }
 
     /** Stops all parameters of this module (and below) from training. Returns this. */
-    public Module freeze() {
+    public Layer freeze() {
         for (Tensor p : parameters()) p.requiresGrad(false);
         return this;
     }
 
-    public Module unfreeze() {
+    public Layer unfreeze() {
         for (Tensor p : parameters()) p.requiresGrad(true);
         return this;
     }
 
     /** Freezes one parameter (e.g. {@code conv1.weight}) or one sub-module (e.g. {@code layer1}). */
-    public Module freeze(String name) {
+    public Layer freeze(String name) {
         setTrainable(name, false);
         return this;
     }
 
-    public Module unfreeze(String name) {
+    public Layer unfreeze(String name) {
         setTrainable(name, true);
         return this;
     }
@@ -302,7 +304,7 @@ public abstract class Module implements AutoCloseable {
         if (!seen.add(this)) return;
         for (Map.Entry<String, Tensor> e : parameters.entrySet()) out.put(join(prefix, e.getKey()), e.getValue());
         for (Map.Entry<String, Tensor> e : buffers.entrySet()) out.put(join(prefix, e.getKey()), e.getValue());
-        for (Map.Entry<String, Module> e : children.entrySet()) e.getValue().collectState(join(prefix, e.getKey()), out, seen);
+        for (Map.Entry<String, Layer> e : children.entrySet()) e.getValue().collectState(join(prefix, e.getKey()), out, seen);
     }
 
     /**
@@ -331,7 +333,7 @@ public abstract class Module implements AutoCloseable {
     }
 
     /** Loads a state dict file ({@code .safetensors}, or PyTorch {@code .pth}/{@code .pt}), strictly. Returns this. */
-    public Module load(Path file) {
+    public Layer load(Path file) {
         try (Scope s = Scope.open()) {
             loadStateDict(StateDict.load(file), true);
         }
@@ -340,7 +342,7 @@ public abstract class Module implements AutoCloseable {
 
     // ---- mode and device ----------------------------------------------------------------------------
 
-    public Module train() {
+    public Layer train() {
         return train(true);
     }
 
@@ -349,13 +351,13 @@ public abstract class Module implements AutoCloseable {
      * as PyTorch's {@code nn.Module.train}: a subclass may override it to keep a part in a fixed mode (call
      * {@code super.train(on)} first). Returns this.
      */
-    public Module train(boolean on) {
+    public Layer train(boolean on) {
         training = on;
-        for (Module c : children.values()) c.train(on);
+        for (Layer c : children.values()) c.train(on);
         return this;
     }
 
-    public Module eval() {
+    public Layer eval() {
         return train(false);
     }
 
@@ -365,7 +367,7 @@ public abstract class Module implements AutoCloseable {
      * torch4j changes a model's mode for a while: evaluation, prediction, summaries and the interpretation tools.
      */
     public ModeScope evalScope() {
-        List<Module> all = modules();
+        List<Layer> all = modules();
         boolean[] before = new boolean[all.size()];
         for (int i = 0; i < before.length; i++) before[i] = all.get(i).training;
         eval();
@@ -384,7 +386,7 @@ public abstract class Module implements AutoCloseable {
     }
 
     /** Moves every parameter and buffer to {@code device}, in place (optimizers keep their references). */
-    public Module to(Device device) {
+    public Layer to(Device device) {
         try (Scope s = Scope.open(); Torch.NoGrad g = Torch.noGrad()) {
             for (Tensor t : stateDict().values()) {
                 if (!t.device().equals(device)) {
@@ -428,7 +430,7 @@ public abstract class Module implements AutoCloseable {
 
         @Override public void call(TensorBase grad) {
             Tensor g = Tensor.wrap(new org.bytedeco.pytorch.Tensor(grad));
-            for (BackwardHook h : backwardHooks) h.onOutputGradient(Module.this, g);
+            for (BackwardHook h : backwardHooks) h.onOutputGradient(Layer.this, g);
         }
     }
 
@@ -450,7 +452,7 @@ public abstract class Module implements AutoCloseable {
         StringBuilder sb = new StringBuilder(getClass().getSimpleName()).append("(\n");
         String extra = extraRepr();
         if (!extra.isEmpty()) sb.append("  ").append(extra).append('\n');
-        for (Map.Entry<String, Module> e : children.entrySet()) {
+        for (Map.Entry<String, Layer> e : children.entrySet()) {
             sb.append("  (").append(e.getKey()).append("): ").append(e.getValue().toString().replace("\n", "\n  ")).append('\n');
         }
         return sb.append(')').toString();
@@ -458,7 +460,7 @@ public abstract class Module implements AutoCloseable {
 
     /** Releases the native memory of all parameters and buffers now. The module is unusable afterwards. */
     @Override public void close() {
-        for (Module m : modules()) {
+        for (Layer m : modules()) {
             for (Tensor t : m.parameters.values()) t.close();
             for (Tensor t : m.buffers.values()) t.close();
             if (m.gradientRelay != null) m.gradientRelay.releaseReference();
