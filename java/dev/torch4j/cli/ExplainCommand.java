@@ -5,7 +5,7 @@ import dev.torch4j.data.MnistData;
 import dev.torch4j.data.Pipeline;
 import dev.torch4j.data.Transforms;
 import dev.torch4j.nn.Layer;
-import dev.torch4j.io.StateDict;
+import dev.torch4j.io.SafeTensors;
 import dev.torch4j.tensor.Scope;
 import dev.torch4j.tensor.Tensor;
 import dev.torch4j.tensor.Torch;
@@ -25,6 +25,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -85,9 +86,9 @@ final class ExplainCommand {
         return png.resolveSibling(n.substring(0, n.length() - 4) + ".safetensors");
     }
 
-    private static void write(Figure fig, StateDict data, Path png, PrintStream out) {
+    private static void write(Figure fig, Map<String, Tensor> data, Path png, PrintStream out) {
         fig.save(png);
-        data.save(dataPath(png));
+        SafeTensors.write(data, dataPath(png));
         out.println("wrote " + png + " and " + dataPath(png));
     }
 
@@ -108,7 +109,7 @@ final class ExplainCommand {
         MnistData data = fashion(a);
         a.rejectUnknown();
         Tensor image = fashionImage(data, index);
-        StateDict d = new StateDict();
+        Map<String, Tensor> d = new LinkedHashMap<>();
         d.put("image", image);
         for (Map.Entry<String, Tensor> k : Kernels.seed002().entrySet()) {
             String key = k.getKey().replace(" filter", "").replace(".", "").replace(' ', '_').toLowerCase(Locale.ROOT);
@@ -126,7 +127,7 @@ final class ExplainCommand {
         a.rejectUnknown();
         List<Tensor> images = new ArrayList<>();
         List<String> names = new ArrayList<>();
-        StateDict d = new StateDict();
+        Map<String, Tensor> d = new LinkedHashMap<>();
         for (int i : indices) {
             images.add(fashionImage(data, i));
             names.add(FashionMnist.CLASSES.get((int) data.test().targets().get(i).itemLong()));
@@ -198,7 +199,7 @@ final class ExplainCommand {
         Tensor[] in = input(a, m.inputShape());
         a.rejectUnknown();
         Tensor maps = FeatureMaps.capture(m.model(), layer, in[0]);
-        StateDict d = new StateDict();
+        Map<String, Tensor> d = new LinkedHashMap<>();
         d.put("input", in[1]);
         d.put("activations", maps);
         Figure fig = filter == null ? FeatureMaps.all(maps, 16, "Activations of layer " + layer) : FeatureMaps.one(in[1], maps, Integer.parseInt(filter));
@@ -216,7 +217,7 @@ final class ExplainCommand {
         a.rejectUnknown();
         int[] filters = parseRange(range);
         long t0 = System.nanoTime();
-        StateDict d = new StateDict();
+        Map<String, Tensor> d = new LinkedHashMap<>();
         Figure fig = Figure.forCount(filters.length, 8).tileSize(96).title("Layer " + layer);
         for (int i = 0; i < filters.length; i++) {
             FilterVisualizer.Result r = v.visualize(layer, filters[i]);
@@ -254,7 +255,7 @@ final class ExplainCommand {
         Tensor probs = r.logits().softmax(1);
         out.printf(Locale.ROOT, "class %d (%s), probability %.4f; heatmap %s at layer %s%n", r.classIndex(), cls == null ? "predicted" : "chosen",
                 probs.get(0).get(r.classIndex()).item(), Arrays.toString(r.heatmap().shape()), layer);
-        StateDict d = new StateDict();
+        Map<String, Tensor> d = new LinkedHashMap<>();
         d.put("input", in[1]);
         d.put("heatmap", r.heatmap());
         d.put("logits", r.logits());
@@ -273,7 +274,7 @@ final class ExplainCommand {
         a.rejectUnknown();
         Tensor images = data.test().inputs().slice(0, 0, Math.min(count, data.test().size()));
         long[] labels = data.test().targets().slice(0, 0, images.size(0)).toLongArray(), predictions = null;
-        StateDict d = new StateDict();
+        Map<String, Tensor> d = new LinkedHashMap<>();
         d.put("images", images);
         if (m != null) {
             Tensor logits = predict(m.model(), images);
@@ -292,10 +293,10 @@ final class ExplainCommand {
         ConfusionMatrix cm = new ConfusionMatrix(10).addLogits(predict(m.model(), data.test().inputs()), data.test().targets());
         long[][] c = cm.counts();
         long[] flat = Arrays.stream(c).flatMapToLong(Arrays::stream).toArray();
-        StateDict d = new StateDict();
+        Map<String, Tensor> d = new LinkedHashMap<>();
         d.put("counts", Tensor.of(flat, 10, 10));
         Figure.savePng(Plots.confusionMatrix(cm, FashionMnist.CLASSES), png);
-        d.save(dataPath(png));
+        SafeTensors.write(d, dataPath(png));
         out.printf(Locale.ROOT, "accuracy %.4f on %d images; wrote %s and %s%n", cm.accuracy(), cm.total(), png, dataPath(png));
         return 0;
     }

@@ -13,6 +13,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.Map;
 
 /** {@code predict}: runs a model in evaluation mode on a stored tensor and stores its output. */
 final class PredictCommand {
@@ -49,9 +50,7 @@ final class PredictCommand {
             try (Torch.NoGrad g = Torch.noGrad()) {
                 y = model.call(x.to(device)).to(Device.cpu());
             }
-            StateDict result = new StateDict();
-            result.put("output", y);
-            result.save(output);
+            dev.torch4j.io.SafeTensors.write(Map.of("output", y), output);
             out.printf(Locale.ROOT, "%s: input %s -> output %s in %.2f s, written to %s%n", name, Arrays.toString(x.shape()),
                     Arrays.toString(y.shape()), (System.nanoTime() - t0) / 1e9, output);
         }

@@ -151,8 +151,7 @@ final class TransferStudy {
 
     private static Sequential loaded(Map<String, dev.torch4j.tensor.Tensor> pretrained) {
         Sequential f = backbone();
-        dev.torch4j.io.StateDict sd = new dev.torch4j.io.StateDict();
-        sd.putAll(pretrained);
+        dev.torch4j.io.StateDict sd = dev.torch4j.io.StateDict.of(pretrained);
         f.loadStateDict(sd, true);
         return f;
     }

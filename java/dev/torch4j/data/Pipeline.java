@@ -20,17 +20,56 @@ import java.util.stream.Collectors;
  * Image transforms composed into one native pass per image: decode (JPEG/PNG), the steps in order, and
  * the result written straight into the batch tensor, images spread over threads. Every sample draws
  * its random parameters from its own seed, so a batch is the same whatever the thread count.
- * Make one with {@link Transforms#compose}.
+ * Make one with {@link Transforms#compose}. Steps written in Java ({@link Transform.Lambda}) split the
+ * pipeline into stages: the native steps before, between and after them still run natively, one image at a
+ * time on the same threads.
  */
 public final class Pipeline {
     private static final int MESSAGE_BYTES = 512;
     private final List<Transform> steps;
+    /** The native program of the whole pipeline; null when it holds Java steps. */
     private final double[] program;
+    /** With Java steps: native sub-pipelines and Java steps, in order (the first is native); else null. */
+    private final List<Object> stages;
 
     Pipeline(List<Transform> steps) {
         if (steps.isEmpty()) throw new IllegalArgumentException("a pipeline needs at least one step (ToTensor)");
+        for (int i = 0; i < steps.size(); i++) {
+            if (steps.get(i) == null) throw new IllegalArgumentException("pipeline step " + i + " is null");
+        }
         this.steps = List.copyOf(steps);
-        this.program = this.steps.stream().map(Transform::encode).flatMapToDouble(Arrays::stream).toArray();
+        if (this.steps.stream().noneMatch(t -> t instanceof Transform.Lambda)) {
+            this.program = this.steps.stream().map(Transform::encode).flatMapToDouble(Arrays::stream).toArray();
+            this.stages = null;
+        } else {
+            this.program = null;
+            this.stages = stages(this.steps);
+        }
+    }
+
+    /**
+     * Splits at the Java steps. The first native stage ends with ToTensor (the Java step sees floats in [0, 1]);
+     * a native stage after a Java step gets floats and needs none.
+     */
+    private static List<Object> stages(List<Transform> steps) {
+        List<Object> out = new ArrayList<>();
+        List<Transform> run = new ArrayList<>();
+        for (Transform t : steps) {
+            if (!(t instanceof Transform.Lambda lambda)) {
+                run.add(t);
+                continue;
+            }
+            if (out.isEmpty()) {
+                if (run.stream().noneMatch(x -> x instanceof Transform.ToTensor)) run.add(new Transform.ToTensor());
+                out.add(new Pipeline(run));
+            } else if (!run.isEmpty()) {
+                out.add(new Pipeline(run));
+            }
+            run = new ArrayList<>();
+            out.add(lambda);
+        }
+        if (!run.isEmpty()) out.add(new Pipeline(run));
+        return out;
     }
 
     public List<Transform> steps() {
@@ -50,6 +89,13 @@ public final class Pipeline {
      */
     public long[] outputShape(long c, long h, long w, boolean eightBit) {
         Shim.require("The image pipeline");
+        if (stages != null) { // Java steps say their sizes only by running: once, on a blank image of that size
+            if (c <= 0 || h <= 0 || w <= 0) throw new IllegalArgumentException("input sizes must be positive in " + this);
+            try (dev.torch4j.tensor.Scope s = dev.torch4j.tensor.Scope.open()) {
+                long[] out = apply(Tensor.zeros(eightBit ? DType.UINT8 : DType.FLOAT32, 1, c, h, w), new long[] {0}, 1).shape();
+                return new long[] {out[1], out[2], out[3]};
+            }
+        }
         try (DoublePointer prog = new DoublePointer(program); LongPointer out = new LongPointer(3);
              BytePointer err = messageSlots(1)) {
             int rc = NativeShim.t4j_pipeline_output_shape(prog, program.length, h, w, c, eightBit ? 1 : 0, out, err, MESSAGE_BYTES);
@@ -97,6 +143,11 @@ public final class Pipeline {
         }
         long n = shape[0], c = shape.length == 4 ? shape[1] : 1, h = shape[shape.length - 2], w = shape[shape.length - 1];
         if (seeds.length != n) throw new IllegalArgumentException(seeds.length + " seeds for " + n + " images");
+        if (stages != null) {
+            Tensor batch = images.dim() == 3 ? images.unsqueeze(1) : images;
+            return staged(Math.toIntExact(n), seeds, threads, i -> ((Pipeline) stages.get(0))
+                    .apply(batch.narrow(0, i, 1), new long[] {seeds[i]}, 1).select(0, 0), null, i -> "image " + i);
+        }
         boolean eightBit = dtype == DType.UINT8;
         long[] out = outputShape(c, h, w, eightBit);
         Tensor src = Tensor.wrap(images.handle().contiguous());
@@ -145,6 +196,19 @@ public final class Pipeline {
         int n = files.size();
         if (seeds.length != n) throw new IllegalArgumentException(seeds.length + " seeds for " + n + " files");
         List<Failure> failures = new ArrayList<>();
+        if (stages != null) {
+            Tensor out = staged(n, seeds, threads, i -> {
+                FileBatch one = ((Pipeline) stages.get(0)).load(List.of(files.get(i)), new long[] {seeds[i]}, 1, fastDecode);
+                if (!one.failures().isEmpty()) throw new StagedFailure(one.failures().get(0).reason());
+                return one.images().select(0, 0);
+            }, (i, reason) -> {
+                synchronized (failures) {
+                    failures.add(new Failure(i, files.get(i), reason));
+                }
+            }, i -> "image " + i + " (" + files.get(i) + ")");
+            failures.sort(java.util.Comparator.comparingInt(Failure::index));
+            return new FileBatch(out, failures);
+        }
         long[] shape = fixedShape(3, true);
         if (shape == null) { // the size depends on the images: the first readable one sets the batch's
             for (int i = 0; i < n && shape == null; i++) {
@@ -179,6 +243,111 @@ public final class Pipeline {
             }
         }
         return new FileBatch(dst, failures);
+    }
+
+    /** A sample the first stage could not read (files only: recorded as a failure, the batch goes on). */
+    private static final class StagedFailure extends RuntimeException {
+        StagedFailure(String reason) {
+            super(reason, null, false, false);
+        }
+    }
+
+    /**
+     * Runs a pipeline with Java steps on n samples: {@code first.apply(i)} makes sample i's image [C, H, W] with the
+     * first native stage, the later stages follow one image at a time. The first image that succeeds sets the batch
+     * shape (so it runs alone); the rest run on {@code threads} threads (0: all cores), each copying its result into
+     * its row inside a scope of its own. Samples that fail in the first stage go to {@code failed} (rows stay zero)
+     * or, without it, throw.
+     */
+    private Tensor staged(int n, long[] seeds, int threads, java.util.function.IntFunction<Tensor> first,
+                          java.util.function.BiConsumer<Integer, String> failed, java.util.function.IntFunction<String> what) {
+        Tensor[] batch = new Tensor[1];
+        int start = 0;
+        while (start < n && batch[0] == null) {
+            int i = start++;
+            try (dev.torch4j.tensor.Scope s = dev.torch4j.tensor.Scope.open()) {
+                Tensor img = runStages(i, seeds[i], first, what, failed);
+                if (img == null) continue;
+                long[] shape = img.shape();
+                batch[0] = Tensor.zeros(DType.FLOAT32, n, shape[0], shape[1], shape[2]);
+                s.keep(batch[0]);
+                batch[0].select(0, i).copy_(img);
+            }
+        }
+        Tensor dst = batch[0] == null ? Tensor.zeros(DType.FLOAT32, n, 3, 1, 1) : batch[0];
+        if (start >= n) return dst;
+        long[] rowShape = Arrays.copyOfRange(dst.shape(), 1, 4);
+        java.util.function.IntConsumer one = i -> {
+            try (dev.torch4j.tensor.Scope s = dev.torch4j.tensor.Scope.open()) {
+                Tensor img = runStages(i, seeds[i], first, what, failed);
+                if (img == null) return;
+                if (!Arrays.equals(img.shape(), rowShape)) {
+                    String reason = "produces " + shapeText(img.shape()) + " but the batch is " + shapeText(rowShape)
+                            + " (add a Resize to a fixed size, or a crop) in " + this;
+                    if (failed == null) throw new IllegalArgumentException(what.apply(i) + " " + reason);
+                    failed.accept(i, reason);
+                    return;
+                }
+                dst.select(0, i).copy_(img);
+            }
+        };
+        java.util.stream.IntStream rest = java.util.stream.IntStream.range(start, n);
+        int workers = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+        if (workers <= 1 || n - start == 1) {
+            rest.forEach(one);
+        } else {
+            java.util.concurrent.ForkJoinPool pool = new java.util.concurrent.ForkJoinPool(workers);
+            try {
+                pool.submit(() -> rest.parallel().forEach(one)).get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while transforming images", e);
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (e.getCause() instanceof RuntimeException r) throw r;
+                if (e.getCause() instanceof Error err) throw err;
+                throw new IllegalStateException(e.getCause());
+            } finally {
+                pool.shutdown();
+            }
+        }
+        return dst;
+    }
+
+    /** Sample i through every stage; null when the first stage failed and {@code failed} took it. */
+    private Tensor runStages(int i, long seed, java.util.function.IntFunction<Tensor> first, java.util.function.IntFunction<String> what,
+                             java.util.function.BiConsumer<Integer, String> failed) {
+        Tensor img;
+        try {
+            img = first.apply(i);
+        } catch (StagedFailure e) {
+            if (failed == null) throw new IllegalArgumentException(what.apply(i) + " " + e.getMessage());
+            failed.accept(i, e.getMessage());
+            return null;
+        }
+        for (int k = 1; k < stages.size(); k++) {
+            long stageSeed = sampleSeed(seed, k, 0); // stage 0 uses the sample's seed as a native pipeline would
+            if (stages.get(k) instanceof Transform.Lambda lambda) {
+                Tensor out;
+                try {
+                    out = lambda.apply(img, new java.util.SplittableRandom(stageSeed));
+                } catch (RuntimeException e) {
+                    throw new IllegalArgumentException(lambda + " failed on " + what.apply(i) + " of shape " + shapeText(img.shape())
+                            + ": " + e.getMessage(), e);
+                }
+                if (out == null || out.dim() != 3) {
+                    throw new IllegalArgumentException(lambda + " must return an image [C, H, W], returned "
+                            + (out == null ? "null" : shapeText(out.shape())) + " for " + what.apply(i));
+                }
+                img = out.dtype() == DType.FLOAT32 ? out : out.float32();
+            } else {
+                img = ((Pipeline) stages.get(k)).apply(img.unsqueeze(0), new long[] {stageSeed}, 1).select(0, 0);
+            }
+        }
+        return img;
+    }
+
+    private static String shapeText(long[] shape) {
+        return Arrays.stream(shape).mapToObj(String::valueOf).collect(Collectors.joining("x"));
     }
 
     /** Reads a file's header into {height, width, channels}; returns the error, or null. */

@@ -1,18 +1,63 @@
 package dev.torch4j.data;
 
 import dev.torch4j.shim.NativeShim;
+import dev.torch4j.tensor.Tensor;
 
 import java.util.Arrays;
+import java.util.random.RandomGenerator;
 
 /**
  * One step of an image {@link Pipeline}, as torchvision defines it (same parameters, same defaults,
  * same arithmetic on 8-bit images). Make them with {@link Transforms}; the {@code Random...} steps draw
- * their parameters from the sample's own random stream.
+ * their parameters from the sample's own random stream. A step of your own is a {@link Lambda}, written
+ * in Java and composed with the native steps in the same pipeline.
  */
 public sealed interface Transform {
 
     /** The step as the native pipeline program: opcode, argument count, arguments. */
     double[] encode();
+
+    /**
+     * A step written in Java (torchvision's {@code transforms.Lambda}, or a class of your own). It receives one
+     * image as a float32 tensor [C, H, W], values in [0, 1] when it follows the 8-bit steps (converted as
+     * {@code ToTensor} does), and returns the transformed image: float, [C', H', W'], any size. The native steps
+     * after it work on floats, as torchvision's tensor transforms do (no 8-bit rounding).
+     *
+     * <p>{@code random} is this sample's own stream, seeded from the sample's seed: draw from it (not from a
+     * global source) and batches stay the same whatever the thread count, epoch after epoch. The step runs on
+     * the loader's threads, several images at once, so it must be safe to call concurrently (a lambda that
+     * keeps no state is). Tensors it makes are released after the image is copied into the batch.
+     *
+     * <pre>{@code
+     * Transform.Lambda invert = (image, random) -> Tensor.ones(image.shape()).sub(image);
+     * Pipeline p = Transforms.compose(Transforms.resize(32, 32), Transforms.lambda("invert", invert), Transforms.normalize(...));
+     * }</pre>
+     */
+    @FunctionalInterface
+    non-sealed interface Lambda extends Transform {
+        Tensor apply(Tensor image, RandomGenerator random);
+
+        /** Runs in Java: there is no native program for it. */
+        @Override default double[] encode() {
+            throw new UnsupportedOperationException(this + " is a Java step; it has no native program");
+        }
+    }
+
+    /** A {@link Lambda} with a name for messages and {@code toString} ({@link Transforms#lambda}). */
+    record Named(String name, Lambda step) implements Lambda {
+        public Named {
+            if (name == null || name.isBlank()) throw new IllegalArgumentException("a Lambda step needs a name");
+            if (step == null) throw new IllegalArgumentException("Lambda '" + name + "' has no function (null)");
+        }
+
+        @Override public Tensor apply(Tensor image, RandomGenerator random) {
+            return step.apply(image, random);
+        }
+
+        @Override public String toString() {
+            return "Lambda(" + name + ")";
+        }
+    }
 
     private static double[] op(int code, double... args) {
         double[] out = new double[args.length + 2];

@@ -2,7 +2,7 @@ package dev.torch4j.data;
 
 /**
  * torchvision's transforms, by the same names and defaults. {@link #compose} makes a {@link Pipeline}
- * that runs natively, one pass per image:
+ * that runs natively, one pass per image (a {@link #lambda} step of your own runs in Java between native passes):
  *
  * <pre>{@code
  * Pipeline train = Transforms.compose(
@@ -20,7 +20,12 @@ public final class Transforms {
     private Transforms() {}
 
     public static Pipeline compose(Transform... steps) {
-        return new Pipeline(java.util.List.of(steps));
+        return new Pipeline(java.util.Arrays.asList(steps));
+    }
+
+    /** A step written in Java, named {@code name} in messages (torchvision's {@code Lambda}); see {@link Transform.Lambda}. */
+    public static Transform.Lambda lambda(String name, Transform.Lambda step) {
+        return new Transform.Named(name, step);
     }
 
     /** Resize to exactly height x width (bilinear, antialiased). */

@@ -18,12 +18,92 @@ import java.util.Map;
  * {@code conv1.bias}, {@code features.10.weight} ...). Saved as {@code .safetensors} (readable by Python's
  * safetensors) or as a libtorch archive.
  */
-public final class StateDict extends LinkedHashMap<String, Tensor> {
-    private static final long serialVersionUID = 1L;
+public final class StateDict {
     private static final int LISTED = 10;
+    private final Map<String, Tensor> tensors = new LinkedHashMap<>();
     private Path source;
     private Map<String, String> metadata = Map.of();
     private boolean allowNonFinite;
+
+    /** An empty state dict. */
+    public StateDict() {}
+
+    /** The tensors of {@code map}, in its order. */
+    public static StateDict of(Map<String, Tensor> map) {
+        StateDict sd = new StateDict();
+        map.forEach(sd::put);
+        return sd;
+    }
+
+    /** Adds (or replaces) the tensor under {@code name}; names are kept in the order first added. Returns this. */
+    public StateDict put(String name, Tensor tensor) {
+        if (name == null || name.isEmpty()) throw new IllegalArgumentException("a state-dict key must be a non-empty string");
+        if (tensor == null) throw new IllegalArgumentException("state-dict key '" + name + "' has no tensor (null)");
+        tensors.put(name, tensor);
+        return this;
+    }
+
+    /** The tensor under {@code name}, or null. */
+    public Tensor get(String name) {
+        return tensors.get(name);
+    }
+
+    /** The tensor under {@code name}; throws naming the key, the file and the keys present when there is none. */
+    public Tensor require(String name) {
+        Tensor t = tensors.get(name);
+        if (t == null) {
+            List<String> keys = new ArrayList<>(tensors.keySet());
+            throw new StateDictException((source == null ? "state dict" : source.toString()) + " has no tensor '" + name + "' (it has "
+                    + (keys.size() > LISTED ? String.join(", ", keys.subList(0, LISTED)) + ", ..." : String.join(", ", keys)) + ")");
+        }
+        return t;
+    }
+
+    /** Removes the tensor under {@code name} (e.g. a classifier head before a non-strict load); returns it, or null. */
+    public Tensor remove(String name) {
+        return tensors.remove(name);
+    }
+
+    public boolean containsKey(String name) {
+        return tensors.containsKey(name);
+    }
+
+    public int size() {
+        return tensors.size();
+    }
+
+    public boolean isEmpty() {
+        return tensors.isEmpty();
+    }
+
+    /** The keys, in order (read-only). */
+    public java.util.Set<String> keySet() {
+        return java.util.Collections.unmodifiableSet(tensors.keySet());
+    }
+
+    /** The tensors, in key order (read-only). */
+    public java.util.Collection<Tensor> values() {
+        return java.util.Collections.unmodifiableCollection(tensors.values());
+    }
+
+    /** (key, tensor) pairs in order (read-only). */
+    public java.util.Set<Map.Entry<String, Tensor>> entrySet() {
+        return asMap().entrySet();
+    }
+
+    /** Runs {@code action} on each (key, tensor) in order. */
+    public void forEach(java.util.function.BiConsumer<String, Tensor> action) {
+        tensors.forEach(action);
+    }
+
+    /** A read-only map view, for code that takes a {@code Map<String, Tensor>}. */
+    public Map<String, Tensor> asMap() {
+        return java.util.Collections.unmodifiableMap(tensors);
+    }
+
+    @Override public String toString() {
+        return "StateDict(" + tensors.size() + (tensors.size() == 1 ? " tensor" : " tensors") + (source == null ? "" : " from " + source) + ")";
+    }
 
     /** What a non-strict load left out. */
     public record LoadResult(List<String> missingKeys, List<String> unexpectedKeys) {}
@@ -60,7 +140,7 @@ public final class StateDict extends LinkedHashMap<String, Tensor> {
 
     /** Writes {@code .safetensors}, atomically (a crash never leaves a half-written file), with each tensor's checksum. */
     public void save(Path file) {
-        SafeTensors.write(this, file);
+        SafeTensors.write(tensors, file);
     }
 
     /**

@@ -314,7 +314,7 @@ public abstract class Layer implements AutoCloseable {
      */
     public StateDict.LoadResult loadStateDict(StateDict state, boolean strict) {
         StateDict target = stateDict();
-        StateDict.LoadResult result = state.checkFits(target, getClass().getSimpleName(), strict);
+        StateDict.LoadResult result = state.checkFits(target.asMap(), getClass().getSimpleName(), strict);
         for (Map.Entry<String, Tensor> e : state.entrySet()) {
             Tensor t = target.get(e.getKey());
             if (t != null) t.copy_(e.getValue());
@@ -324,7 +324,7 @@ public abstract class Layer implements AutoCloseable {
 
     /** Throws what {@link #loadStateDict} would throw for {@code state}, without changing this module. */
     public StateDict.LoadResult checkStateDict(StateDict state, boolean strict) {
-        return state.checkFits(stateDict(), getClass().getSimpleName(), strict);
+        return state.checkFits(stateDict().asMap(), getClass().getSimpleName(), strict);
     }
 
     /** Saves the state dict as {@code .safetensors}. */

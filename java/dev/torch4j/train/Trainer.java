@@ -368,7 +368,7 @@ public final class Trainer {
         dev.torch4j.io.StateDict modelState = snap.tensors("model"), optimState = snap.tensors("optimizer");
         model.checkStateDict(modelState, true);
         optimizer.checkStateDict(optimState);
-        Map<String, Tensor> random = new LinkedHashMap<>(snap.tensors("random"));
+        Map<String, Tensor> random = new LinkedHashMap<>(snap.tensors("random").asMap());
         if (random.isEmpty()) throw snap.damaged("no random state");
         gen.checkState(random);
         Map<String, Object> m = snap.manifest();
@@ -419,7 +419,7 @@ public final class Trainer {
             pos.periodLr = Callback.number(m.get("period_lr"));
             pos.secondsBefore = Callback.number(m.getOrDefault("period_seconds", 0));
             pos.skipped = ((Number) m.getOrDefault("skipped", 0)).longValue();
-            acc.restore(snap.tensors("running"), ((Number) m.get("samples")).longValue(), ((Number) m.get("measured")).longValue());
+            acc.restore(snap.tensors("running").asMap(), ((Number) m.get("samples")).longValue(), ((Number) m.get("measured")).longValue());
         }
     }
 

@@ -37,9 +37,9 @@ class ExplainCommandTest {
             Tensor image = FashionMnist.sample().test().inputs().get(4).reshape(28, 28);
             Fixtures.assertClose(k.get("image"), image, 0);
             Fixtures.assertClose(k.get("hor_edge.filtered"), Kernels.filter(image, Kernels.horizontalEdge()), 1e-6);
-            assertThat(k).containsKeys("edge_detect.kernel", "diag_edge.filtered");
+            assertThat(k.asMap()).containsKeys("edge_detect.kernel", "diag_edge.filtered");
             StateDict g = picture("gabor", "--index", "0,5");
-            assertThat(g).containsKeys("image0", "image5", "kernel7.real", "kernel7.magnitude5");
+            assertThat(g.asMap()).containsKeys("image0", "image5", "kernel7.real", "kernel7.magnitude5");
         }
     }
 

@@ -86,11 +86,24 @@ class StateDictTest {
         assertThat(third).isEqualTo(3f);
     }
 
+    @Test void isAnOrderedReadOnlyViewWithKeysNamedOnEveryRefusal() {
+        StateDict sd = new StateDict().put("b", Tensor.zeros(2)).put("a", Tensor.ones(3));
+        assertThat(sd.keySet()).containsExactly("b", "a");
+        assertThatThrownBy(() -> sd.keySet().remove("b")).isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> sd.asMap().put("c", Tensor.zeros(1))).isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> sd.require("c")).isInstanceOf(StateDictException.class)
+                .hasMessageContaining("no tensor 'c'").hasMessageContaining("(it has b, a)");
+        assertThatThrownBy(() -> sd.put("x", null)).hasMessageContaining("'x'");
+        assertThat(sd.require("a").shape()).containsExactly(3);
+        assertThat(sd.remove("b").shape()).containsExactly(2);
+        assertThat(sd.keySet()).containsExactly("a");
+        assertThat(sd).hasToString("StateDict(1 tensor)");
+    }
+
     @Test void strictLoadNamesMissingUnexpectedAndMisshapenKeys() {
         Layer m = SeedModels.s2Gap();
         StateDict sd = m.stateDict();
-        StateDict wrong = new StateDict();
-        wrong.putAll(sd);
+        StateDict wrong = StateDict.of(sd.asMap());
         wrong.remove("10.bias");
         wrong.put("extra.weight", Tensor.zeros(1));
         wrong.put("0.weight", Tensor.zeros(32, 1, 5, 5));

@@ -168,9 +168,9 @@ class TrustTest {
         // a NaN in the weights with a checksum that matches it (written so): refused as non-finite
         Files.write(file, good);
         Snapshot snap = Snapshot.read(file);
-        Map<String, Tensor> tensors = new java.util.LinkedHashMap<>(snap.tensors("model"));
+        Map<String, Tensor> tensors = new java.util.LinkedHashMap<>(snap.tensors("model").asMap());
         StateDict all = StateDict.load(file);
-        Map<String, Tensor> rewritten = new java.util.LinkedHashMap<>(all);
+        Map<String, Tensor> rewritten = new java.util.LinkedHashMap<>(all.asMap());
         rewritten.get("model/4.bias").handle().fill_(new org.bytedeco.pytorch.Scalar(Double.NaN));
         dev.torch4j.io.SafeTensors.write(rewritten, all.metadata(), file);
         assertThat(tensors).isNotEmpty();
