@@ -15,5 +15,5 @@ public class MemoryProbe { public static void main(String[] a) {
   Layer m = new dev.torch4j.recipes.LeNet();
   Callback probe = new Callback() { public boolean onEpochEnd(EpochResult r, Layer mm) {
     System.out.printf("epoch %2d  live native objects %d  RSS %.1f MB  heap used %.1f MB%n", r.epoch(), Pointer.totalCount(), Pointer.physicalBytes() / 1e6, (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) / 1e6); return false; } };
-  Trainer.of(m).epochs(60).batchSize(64).seed(0).quiet().callbacks(probe).fit(tr, null);
+  Trainer.of(m).epochs(60).batchSize(64).seed(0).quiet(true).callbacks(probe).fit(tr, null);
 }}

@@ -26,7 +26,7 @@ public class PipelineBench {
                 Transforms.toTensor(),
                 Transforms.normalize(new double[] {0.5, 0.5, 0.5}, new double[] {0.5, 0.5, 0.5}));
         ImageFolder data = ImageFolder.open(Path.of(args[0]), train).seed(42).threads(threads);
-        if (args.length > 2 && args[2].equals("exact")) data = data.exactDecoding();
+        if (args.length > 2 && args[2].equals("exact")) data = data.exactDecoding(true);
         Torch.init(); // load libtorch before timing, as the Python side has imported torch before its timer
         // Two epochs: the first includes the JVM's warm-up (JIT compilation competes for the cores),
         // the second is the steady state a training run sees from then on.

@@ -22,7 +22,7 @@ public final class FirstModel {
                 AdaptiveAvgPool2d.of(1), Flatten.of(), Linear.of(64, 10));
         System.out.println(model.summary(1, 1, 28, 28));  // 56,394 parameters, as seed 002 prints
 
-        Optimizer optimizer = Sgd.lr(0.05).on(model);
+        Optimizer optimizer = Sgd.of(0.05).on(model);
         for (int step = 1; step <= 60; step++) {
             try (Scope scope = Scope.open()) {           // frees this step's tensors when it closes
                 Tensor labels = Tensor.randint(2, 32);    // 0: left half brighter, 1: right half brighter

@@ -31,10 +31,10 @@ public final class Seed000CatsVsDogs {
         Pipeline augment = Transforms.compose(Transforms.resize(128, 128), Transforms.randomHorizontalFlip(),
                 Transforms.randomRotation(10), Transforms.colorJitter(0.1, 0.1, 0), Transforms.grayscale(3), Transforms.toTensor());
         Pipeline plain = Transforms.compose(Transforms.resize(128, 128), Transforms.grayscale(3), Transforms.toTensor());
-        ImageFolder photos = ImageFolder.open(dir, augment).seed(42).skipUnreadable();
+        ImageFolder photos = ImageFolder.open(dir, augment).seed(42).skipUnreadable(true);
         long n = photos.size(), testCount = n / 5, validCount = (n - testCount) / 10;
         List<Subset> parts = Datasets.randomSplit(photos, 42, n - testCount - validCount, validCount, testCount);
-        ImageFolder unaugmented = photos.withPipeline(plain);
+        ImageFolder unaugmented = photos.pipeline(plain);
         Subset train = parts.get(0);
         Subset valid = new Subset(unaugmented, parts.get(1).indices());
         Subset test = new Subset(unaugmented, parts.get(2).indices());
@@ -44,7 +44,7 @@ public final class Seed000CatsVsDogs {
         Torch.manualSeed(42);
         Layer model = SeedModels.s0CatDog();
         System.out.println(model.summary(1, 3, 128, 128));
-        Trainer trainer = Trainer.of(model).optimizer(Sgd.lr(0.06)).epochs(epochs).batchSize(512).seed(42).device(Device.auto());
+        Trainer trainer = Trainer.of(model).optimizer(Sgd.of(0.06)).epochs(epochs).batchSize(512).seed(42).device(Device.auto());
         History history = trainer.fit(train, valid);
         history.plot(Path.of("s0-catdog-curves.png"));
 

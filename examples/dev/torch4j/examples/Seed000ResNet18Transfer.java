@@ -32,13 +32,13 @@ public final class Seed000ResNet18Transfer {
         Pipeline train = Transforms.compose(Transforms.resize(128, 128), Transforms.randomHorizontalFlip(), Transforms.randomRotation(10),
                 Transforms.colorJitter(0.1, 0.1, 0), Transforms.grayscale(3), Transforms.toTensor());
         Pipeline plain = Transforms.compose(Transforms.resize(128, 128), Transforms.grayscale(3), Transforms.toTensor());
-        ImageFolder photos = ImageFolder.open(dir, train).seed(42).skipUnreadable();
+        ImageFolder photos = ImageFolder.open(dir, train).seed(42).skipUnreadable(true);
         long n = photos.size(), test = n / 5, valid = (n - test) / 10;
         List<Subset> split = Datasets.randomSplit(photos, 42, n - test - valid, valid, test);
-        ImageFolder unaugmented = photos.withPipeline(plain);
+        ImageFolder unaugmented = photos.pipeline(plain);
 
-        Trainer trainer = Trainer.of(resnet18).optimizer(Sgd.lr(0.06))       // binds the trainable parameters: fc only
-                .scheduler(o -> new StepLR(o, 5, 0.1)).epochs(epochs).batchSize(512).seed(42).device(Device.auto());
+        Trainer trainer = Trainer.of(resnet18).optimizer(Sgd.of(0.06))       // binds the trainable parameters: fc only
+                .scheduler(o -> StepLR.of(o, 5, 0.1)).epochs(epochs).batchSize(512).seed(42).device(Device.auto());
         trainer.fit(split.get(0), new Subset(unaugmented, split.get(1).indices()));
         Evaluation e = trainer.evaluate(new Subset(unaugmented, split.get(2).indices()));
         System.out.printf("ResNet18 transfer: test loss %.4f, test accuracy %.4f (%d photos)%n", e.loss(), e.accuracy(), e.samples());

@@ -26,7 +26,7 @@ public final class Seed002CatClassifier {
 
         Pipeline plain = Transforms.compose(Transforms.resize(150, 150), Transforms.toTensor());
         Torch.manualSeed(42); // the initial weights
-        run("s2-cat", new CatClassifier(false), Adam.lr(1e-3), plain, plain, dir, epochs);
+        run("s2-cat", new CatClassifier(false), Adam.of(1e-3), plain, plain, dir, epochs);
 
         Transform half = Transforms.normalize(new double[] {0.5, 0.5, 0.5}, new double[] {0.5, 0.5, 0.5});
         Pipeline augment = Transforms.compose(Transforms.resize(150, 150), Transforms.randomRotation(40),
@@ -34,7 +34,7 @@ public final class Seed002CatClassifier {
                 Transforms.randomAffine(0).shear(20), Transforms.colorJitter(0.2, 0.2, 0.2), Transforms.toTensor(), half);
         Pipeline normalized = Transforms.compose(Transforms.resize(150, 150), Transforms.toTensor(), half);
         Torch.manualSeed(42);
-        run("s2-cat-aug", new CatClassifier(true), Adam.lr(1e-3).weightDecay(1e-4), augment, normalized, dir, epochs);
+        run("s2-cat-aug", new CatClassifier(true), Adam.of(1e-3).weightDecay(1e-4), augment, normalized, dir, epochs);
     }
 
     static void run(String name, Layer model, Optimizer optimizer, Pipeline trainSteps, Pipeline validSteps, Path dir, int epochs) {

@@ -48,13 +48,13 @@ public final class Seed002VggTransfer {
         Torch.manualSeed(42);
         VggTransfer frozen = VggTransfer.frozenBase(vgg16Features(weights), 150);
         System.out.println(frozen.summary(1, 3, 150, 150));
-        report("frozen base + augmentation", frozen, train.withPipeline(augment), valid, epochs);
+        report("frozen base + augmentation", frozen, train.pipeline(augment), valid, epochs);
 
         // 3. Fine-tuning: conv_base children 10.. train too.
         Torch.manualSeed(42);
         VggTransfer tuned = VggTransfer.fineTuned(vgg16Features(weights), 150, 10);
         System.out.println(tuned.summary(1, 3, 150, 150));
-        report("fine-tuned from layer 10", tuned, train.withPipeline(augment), valid, epochs);
+        report("fine-tuned from layer 10", tuned, train.pipeline(augment), valid, epochs);
     }
 
     /** VGG16's features with ImageNet weights (torchvision's whole-model file; its classifier is not needed). */
@@ -63,7 +63,7 @@ public final class Seed002VggTransfer {
     }
 
     static void report(String name, Layer model, dev.torch4j.data.Dataset train, dev.torch4j.data.Dataset valid, int epochs) {
-        Trainer trainer = Trainer.of(model).loss(Loss.bceWithLogits()).optimizer(Adam.lr(1e-4)).epochs(epochs).batchSize(32).seed(42)
+        Trainer trainer = Trainer.of(model).loss(Loss.bceWithLogits()).optimizer(Adam.of(1e-4)).epochs(epochs).batchSize(32).seed(42)
                 .device(Device.auto());
         trainer.fit(train, valid);
         Evaluation e = trainer.evaluate(valid);

@@ -19,8 +19,8 @@ public final class Seed004SgdVsAdam {
         double scale = args.length > 0 ? Double.parseDouble(args[0]) : 1.0;
         MnistData data = FashionMnist.installedOrSample();
 
-        run("SGD", Sgd.lr(0.001), (int) Math.max(1, 25 * scale), data);
-        run("Adam", Adam.lr(0.001), (int) Math.max(1, 15 * scale), data);
+        run("SGD", Sgd.of(0.001), (int) Math.max(1, 25 * scale), data);
+        run("Adam", Adam.of(0.001), (int) Math.max(1, 15 * scale), data);
     }
 
     static void run(String name, Optimizer optimizer, int epochs, MnistData data) {

@@ -33,7 +33,7 @@ public final class TransferFashionMnist {
         // 1. Pretrain on classes 0-4 and keep the backbone's weights.
         Torch.manualSeed(42);
         Sequential backbone = backbone();
-        fit(Sequential.of(backbone, Linear.of(128, 5)), Adam.lr(1e-3), classes(train, 0, 0), pretrainEpochs, 64);
+        fit(Sequential.of(backbone, Linear.of(128, 5)), Adam.of(1e-3), classes(train, 0, 0), pretrainEpochs, 64);
         Path saved = Path.of("fmnist-backbone.safetensors");
         backbone.save(saved);
 
@@ -42,10 +42,10 @@ public final class TransferFashionMnist {
         Sequential scratch = Sequential.of(backbone(), Linear.of(128, 5));
         Sequential frozen = Sequential.of(backbone().load(saved).freeze(), Linear.of(128, 5));
         Sequential base = (Sequential) backbone().load(saved).freeze().unfreeze("2"), partial = Sequential.of(base, Linear.of(128, 5));
-        Optimizer groups = Adam.lr(1e-3).on(ParamGroup.of(base.get(2), 1e-4), ParamGroup.of(partial.get(1), 1e-3));
+        Optimizer groups = Adam.of(1e-3).on(ParamGroup.of(base.get(2), 1e-4), ParamGroup.of(partial.get(1), 1e-3));
         System.out.printf("classes 5-9 from %d images per class, accuracy on %d test images:%n", budget, target.size());
-        System.out.printf("  (a) from scratch:                     %.4f%n", fit(scratch, Adam.lr(1e-3), few, 30, 16).evaluate(target).accuracy());
-        System.out.printf("  (b) frozen backbone + new head:       %.4f%n", fit(frozen, Adam.lr(1e-3), few, 30, 16).evaluate(target).accuracy());
+        System.out.printf("  (a) from scratch:                     %.4f%n", fit(scratch, Adam.of(1e-3), few, 30, 16).evaluate(target).accuracy());
+        System.out.printf("  (b) frozen backbone + new head:       %.4f%n", fit(frozen, Adam.of(1e-3), few, 30, 16).evaluate(target).accuracy());
         System.out.printf("  (c) last block fine-tuned + new head: %.4f%n", fit(partial, groups, few, 30, 16).evaluate(target).accuracy());
     }
 
@@ -59,7 +59,7 @@ public final class TransferFashionMnist {
     }
 
     static Trainer fit(Layer model, Optimizer optimizer, TensorDataset data, int epochs, int batch) {
-        Trainer t = Trainer.of(model).optimizer(optimizer).epochs(epochs).batchSize(batch).seed(42).quiet();
+        Trainer t = Trainer.of(model).optimizer(optimizer).epochs(epochs).batchSize(batch).seed(42).quiet(true);
         t.fit(data, null);
         return t;
     }

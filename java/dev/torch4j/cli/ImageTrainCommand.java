@@ -133,9 +133,9 @@ final class ImageTrainCommand {
         if (Files.isDirectory(trainDir)) {
             ImageFolder train = folder(trainDir, r, seed, threads);
             Path validDir = firstDirectory(root, "validation", "valid", "val");
-            ImageFolder valid = validDir == null ? null : sameClasses(train, folder(validDir, r, seed, threads).withPipeline(r.eval()));
+            ImageFolder valid = validDir == null ? null : sameClasses(train, folder(validDir, r, seed, threads).pipeline(r.eval()));
             Path testDir = firstDirectory(root, "test");
-            ImageFolder test = testDir == null ? null : sameClasses(train, folder(testDir, r, seed, threads).withPipeline(r.eval()));
+            ImageFolder test = testDir == null ? null : sameClasses(train, folder(testDir, r, seed, threads).pipeline(r.eval()));
             return new Splits(train, train, valid, test, validDir == null ? "train/ only" : "train/ + " + validDir.getFileName() + "/" + (test == null ? "" : " + test/"));
         }
         ImageFolder all = folder(root, r, seed, threads);
@@ -144,14 +144,14 @@ final class ImageTrainCommand {
             throw new IllegalArgumentException(root + " has " + n + " images: too few to split into training, validation and test sets");
         }
         List<Subset> split = Datasets.randomSplit(all, seed, n - test - valid, valid, test);
-        ImageFolder plain = all.withPipeline(r.eval()); // the same files without augmentation
+        ImageFolder plain = all.pipeline(r.eval()); // the same files without augmentation
         return new Splits(all, split.get(0), new Subset(plain, split.get(1).indices()), new Subset(plain, split.get(2).indices()),
                 "one folder split 72/8/20 with seed " + seed);
     }
 
     private static ImageFolder folder(Path dir, ImageRecipe r, long seed, int threads) {
         // The public cats-vs-dogs sets hold a few broken files: leave them out, each named once in a warning.
-        ImageFolder f = ImageFolder.open(dir, r.train()).seed(seed).threads(threads).skipUnreadable();
+        ImageFolder f = ImageFolder.open(dir, r.train()).seed(seed).threads(threads).skipUnreadable(true);
         if (f.classes().size() != 2) {
             throw new IllegalArgumentException("recipe " + r.name() + " classifies two classes (e.g. cats/ and dogs/), but " + dir + " has "
                     + f.classes().size() + ": " + f.classes());

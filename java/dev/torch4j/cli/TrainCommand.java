@@ -151,7 +151,7 @@ final class TrainCommand {
     static Checkpoint attachCallbacks(Trainer trainer, PrintStream out, Path dir, boolean validated, SnapshotOptions snapshots) {
         snapshots.applyTo(trainer);
         List<Callback> callbacks = new ArrayList<>();
-        trainer.quiet(); // progress goes to this command's output stream instead
+        trainer.quiet(true); // progress goes to this command's output stream instead
         callbacks.add(new ProgressPrinter(out, System.console() != null && out == System.out));
         Checkpoint best = null;
         if (dir != null) {

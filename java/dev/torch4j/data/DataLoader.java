@@ -39,7 +39,7 @@ public final class DataLoader implements Iterable<Batch> {
     private int epoch;
 
     private DataLoader(Dataset dataset, int batchSize, boolean shuffle, long seed, boolean dropLast, int prefetch, boolean pinMemory) {
-        if (batchSize <= 0) throw new IllegalArgumentException("batch size must be positive, got " + batchSize);
+        dev.torch4j.config.Check.atLeast("DataLoader", "batchSize", batchSize, 1);
         this.dataset = dataset;
         this.batchSize = batchSize;
         this.shuffle = shuffle;
@@ -60,13 +60,13 @@ public final class DataLoader implements Iterable<Batch> {
     }
 
     /** The same loader without the last, smaller batch. */
-    public DataLoader dropLast() {
-        return new DataLoader(dataset, batchSize, shuffle, seed, true, prefetch, pinMemory);
+    public DataLoader dropLast(boolean on) {
+        return new DataLoader(dataset, batchSize, shuffle, seed, on, prefetch, pinMemory);
     }
 
     /** Prepares up to {@code batches} batches ahead on a background thread; 0 loads each batch when asked. */
     public DataLoader prefetch(int batches) {
-        if (batches < 0) throw new IllegalArgumentException("prefetch must be >= 0, got " + batches);
+        dev.torch4j.config.Check.atLeast("DataLoader", "prefetch", batches, 0);
         return new DataLoader(dataset, batchSize, shuffle, seed, dropLast, batches, pinMemory);
     }
 
@@ -74,8 +74,8 @@ public final class DataLoader implements Iterable<Batch> {
      * Puts batches in page-locked memory when CUDA is available, so that copies to the GPU are faster and
      * can overlap with compute (PyTorch's {@code pin_memory=True}); without CUDA it changes nothing.
      */
-    public DataLoader pinMemory() {
-        return new DataLoader(dataset, batchSize, shuffle, seed, dropLast, prefetch, true);
+    public DataLoader pinMemory(boolean on) {
+        return new DataLoader(dataset, batchSize, shuffle, seed, dropLast, prefetch, on);
     }
 
     public Dataset dataset() {

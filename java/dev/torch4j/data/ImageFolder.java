@@ -113,7 +113,7 @@ public final class ImageFolder implements Dataset {
     }
 
     /** The same files with another pipeline (e.g. evaluation without augmentation). */
-    public ImageFolder withPipeline(Pipeline p) {
+    public ImageFolder pipeline(Pipeline p) {
         return new ImageFolder(root, classes, files, labels, p, seed, threads, skipUnreadable, fastDecode, reported);
     }
 
@@ -124,21 +124,21 @@ public final class ImageFolder implements Dataset {
 
     /** Decoding threads per batch (0, the default: all cores). */
     public ImageFolder threads(int n) {
-        if (n < 0) throw new IllegalArgumentException("threads must be >= 0, got " + n);
+        dev.torch4j.config.Check.atLeast("ImageFolder", "threads", n, 0);
         return new ImageFolder(root, classes, files, labels, pipeline, seed, n, skipUnreadable, fastDecode, reported);
     }
 
-    /** Leaves unreadable files out of their batch (each logged once) instead of raising. */
-    public ImageFolder skipUnreadable() {
-        return new ImageFolder(root, classes, files, labels, pipeline, seed, threads, true, fastDecode, reported);
+    /** With true, leaves unreadable files out of their batch (each logged once) instead of raising (the default). */
+    public ImageFolder skipUnreadable(boolean on) {
+        return new ImageFolder(root, classes, files, labels, pipeline, seed, threads, on, fastDecode, reported);
     }
 
     /**
      * Decodes every JPEG at full size before the first step (bit-for-bit what PIL decodes) instead of
      * letting libjpeg scale it down in the DCT domain when the first step is a much smaller Resize.
      */
-    public ImageFolder exactDecoding() {
-        return new ImageFolder(root, classes, files, labels, pipeline, seed, threads, skipUnreadable, false, reported);
+    public ImageFolder exactDecoding(boolean on) {
+        return new ImageFolder(root, classes, files, labels, pipeline, seed, threads, skipUnreadable, !on, reported);
     }
 
     @Override public long size() {

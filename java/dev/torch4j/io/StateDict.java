@@ -133,8 +133,8 @@ public final class StateDict {
      * Lets {@link Layer#loadStateDict} copy NaN and infinite values into a model; by default a floating-point
      * tensor holding any is refused (a damaged or diverged file), naming the file and the tensor. Returns this.
      */
-    public StateDict allowNonFinite() {
-        allowNonFinite = true;
+    public StateDict allowNonFinite(boolean on) {
+        allowNonFinite = on;
         return this;
     }
 
@@ -227,7 +227,7 @@ public final class StateDict {
                 if (bad > 0) {
                     throw new StateDictException((source == null ? "state dict" : source.toString()) + ": tensor '" + k + "' holds " + bad
                             + " NaN or infinite value(s) of " + t.numel() + "; refused (a damaged or diverged file). If they are meant,"
-                            + " load with StateDict.load(file).allowNonFinite()");
+                            + " load with StateDict.load(file).allowNonFinite(true)");
                 }
             }
         }

@@ -7,7 +7,7 @@ public final class Dropout extends Layer {
     private final double p;
 
     private Dropout(double p) {
-        if (p < 0 || p > 1) throw new IllegalArgumentException("dropout probability must be in [0, 1], got " + p);
+        if (!(p >= 0 && p <= 1)) throw dev.torch4j.config.Check.refused("Dropout", "p", "in [0, 1]", String.valueOf(p));
         this.p = p;
     }
 

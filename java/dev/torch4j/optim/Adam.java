@@ -16,13 +16,31 @@ public class Adam extends Optimizer {
         super(lr);
     }
 
-    public static Adam lr(double lr) {
+    /** Adam with PyTorch's defaults (lr 1e-3). */
+    public static Adam of() {
+        return new Adam(1e-3);
+    }
+
+    public static Adam of(double lr) {
         return new Adam(lr);
     }
 
+    /** {beta1, beta2}. */
+    public double[] betas() {
+        return new double[] {beta1, beta2};
+    }
+
+    public double eps() {
+        return eps;
+    }
+
+    public boolean amsgrad() {
+        return amsgrad;
+    }
+
     public Adam betas(double b1, double b2) {
-        beta1 = inRange("beta1", b1, 0, 1);
-        beta2 = inRange("beta2", b2, 0, 1);
+        beta1 = inRange("betas[0]", b1, 0, 1);
+        beta2 = inRange("betas[1]", b2, 0, 1);
         return this;
     }
 
@@ -36,8 +54,13 @@ public class Adam extends Optimizer {
         return this;
     }
 
+    @Override public Adam lr(double value) {
+        super.lr(value);
+        return this;
+    }
+
     public Adam weightDecay(double wd) {
-        weightDecay = atLeast("weight decay", wd, 0);
+        weightDecay = atLeast("weightDecay", wd, 0);
         return this;
     }
 

@@ -7,8 +7,23 @@ public final class AdamW extends Adam {
         weightDecay = 0.01;
     }
 
-    public static AdamW lr(double lr) {
+    /** AdamW with PyTorch's defaults (lr 1e-3, weight decay 0.01). */
+    public static AdamW of() {
+        return new AdamW(1e-3);
+    }
+
+    public static AdamW of(double lr) {
         return new AdamW(lr);
+    }
+
+    @Override public AdamW lr(double value) {
+        super.lr(value);
+        return this;
+    }
+
+    @Override public AdamW weightDecay(double wd) {
+        super.weightDecay(wd);
+        return this;
     }
 
     @Override boolean decoupled() {

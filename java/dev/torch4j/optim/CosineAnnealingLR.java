@@ -1,15 +1,35 @@
 package dev.torch4j.optim;
 
-/** Cosine from the initial learning rate down to etaMin over tMax epochs (and back up after, as PyTorch). */
+import dev.torch4j.config.Check;
+
+/**
+ * Cosine from the initial learning rate down to {@code etaMin} (default 0) over {@code tMax} epochs, and back up
+ * after, as PyTorch (torch.optim.lr_scheduler.CosineAnnealingLR).
+ */
 public final class CosineAnnealingLR extends LrScheduler {
     private final int tMax;
-    private final double etaMin;
+    private double etaMin;
 
-    public CosineAnnealingLR(Optimizer optimizer, int tMax, double etaMin) {
+    private CosineAnnealingLR(Optimizer optimizer, int tMax) {
         super(optimizer);
-        if (tMax <= 0) throw new IllegalArgumentException("tMax must be positive, got " + tMax);
-        this.tMax = tMax;
-        this.etaMin = etaMin;
+        this.tMax = Check.atLeast("CosineAnnealingLR", "tMax", tMax, 1);
+    }
+
+    public static CosineAnnealingLR of(Optimizer optimizer, int tMax) {
+        return new CosineAnnealingLR(optimizer, tMax);
+    }
+
+    public static CosineAnnealingLR of(Optimizer optimizer, int tMax, double etaMin) {
+        return of(optimizer, tMax).etaMin(etaMin);
+    }
+
+    public CosineAnnealingLR etaMin(double value) {
+        etaMin = Check.atLeast("CosineAnnealingLR", "etaMin", value, 0);
+        return this;
+    }
+
+    public double etaMin() {
+        return etaMin;
     }
 
     @Override protected double lrAt(int epoch, double lr0) {

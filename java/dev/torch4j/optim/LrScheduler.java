@@ -16,7 +16,7 @@ public abstract class LrScheduler {
     /** Advances one epoch (or batch) and sets every group's learning rate. */
     public void step() {
         epoch++;
-        for (ParamGroup g : optimizer.groups()) g.setLr(lrAt(epoch, g.initialLr()));
+        for (ParamGroup g : optimizer.groups()) g.lr(lrAt(epoch, g.initialLr()));
     }
 
     /** The learning rate after {@code epoch} steps for a group that started at {@code initialLr}. */

@@ -1,6 +1,7 @@
 package dev.torch4j.optim;
 
 import dev.torch4j.nn.Layer;
+import dev.torch4j.config.Check;
 import dev.torch4j.io.StateDict;
 import dev.torch4j.tensor.Scope;
 import dev.torch4j.tensor.Tensor;
@@ -15,7 +16,7 @@ import java.util.Map;
 
 /**
  * Updates parameters from their gradients, with PyTorch's arithmetic (torch.optim of PyTorch 1.13).
- * Configure, then bind to parameters: {@code Adam.lr(1e-3).weightDecay(1e-4).on(model)}. Binding to a
+ * Configure, then bind to parameters: {@code Adam.of(1e-3).weightDecay(1e-4).on(model)}. Binding to a
  * module takes its trainable parameters only; frozen ones (and parameters without a gradient) are skipped.
  */
 public abstract class Optimizer {
@@ -26,23 +27,17 @@ public abstract class Optimizer {
     protected double weightDecay;
 
     protected Optimizer(double lr) {
-        this.lr = atLeast("learning rate", lr, 0);
+        this.lr = atLeast("lr", lr, 0);
     }
 
-    /** {@code value} when it is at least {@code min} (NaN is not), else an error in the one style of every setter. */
-    protected static double atLeast(String name, double value, double min) {
-        if (!(value >= min)) throw new IllegalArgumentException(name + " must be >= " + fmt(min) + ", got " + value);
-        return value;
+    /** {@code value} when it is at least {@code min} (NaN is not), else an error naming this optimizer and the option. */
+    protected final double atLeast(String option, double value, double min) {
+        return Check.atLeast(getClass().getSimpleName(), option, value, min);
     }
 
-    /** {@code value} when it is in [lo, hi), else an error in the one style of every setter. */
-    protected static double inRange(String name, double value, double lo, double hi) {
-        if (!(value >= lo && value < hi)) throw new IllegalArgumentException(name + " must be in [" + fmt(lo) + ", " + fmt(hi) + "), got " + value);
-        return value;
-    }
-
-    private static String fmt(double v) {
-        return v == Math.rint(v) ? String.valueOf((long) v) : String.valueOf(v);
+    /** {@code value} when it is in [lo, hi), else an error naming this optimizer and the option. */
+    protected final double inRange(String option, double value, double lo, double hi) {
+        return Check.inRange(getClass().getSimpleName(), option, value, lo, hi);
     }
 
     /** Binds the trainable parameters of {@code model}, at this optimizer's learning rate. Returns this. */
@@ -72,9 +67,17 @@ public abstract class Optimizer {
         return groups.isEmpty() ? lr : groups.get(0).lr();
     }
 
-    /** Sets every group's learning rate. */
-    public void setLr(double value) {
-        for (ParamGroup g : groups) g.setLr(value);
+    /** Sets the learning rate: of every group once bound, else the one the groups will start from. Returns this. */
+    public Optimizer lr(double value) {
+        atLeast("lr", value, 0);
+        if (groups.isEmpty()) lr = value;
+        for (ParamGroup g : groups) g.lr(value);
+        return this;
+    }
+
+    /** The weight decay groups without their own use. */
+    public double weightDecay() {
+        return weightDecay;
     }
 
     /** Forgets the gradients (PyTorch's zero_grad(set_to_none=True)). */
@@ -138,7 +141,7 @@ public abstract class Optimizer {
         for (Map.Entry<String, Tensor> e : sd.entrySet()) {
             String[] k = e.getKey().split("\\.", 3);
             if (k[0].equals("group")) {
-                groups.get(Integer.parseInt(k[1])).setLr(e.getValue().item());
+                groups.get(Integer.parseInt(k[1])).lr(e.getValue().item());
             } else {
                 Tensor p = params.get(Integer.parseInt(k[1]));
                 Tensor value = own(e.getValue().to(p.device()).clone());

@@ -42,9 +42,10 @@ public final class ParamGroup {
         return lr;
     }
 
-    public void setLr(double lr) {
-        if (!(lr >= 0)) throw new IllegalArgumentException("learning rate must be >= 0, got " + lr);
-        this.lr = lr;
+    /** Sets this group's learning rate (what schedulers do). Returns this. */
+    public ParamGroup lr(double lr) {
+        this.lr = dev.torch4j.config.Check.atLeast("ParamGroup", "lr", lr, 0);
+        return this;
     }
 
     /** The learning rate the group started with (schedulers scale it). */

@@ -13,8 +13,18 @@ public final class RmsProp extends Optimizer {
         super(lr);
     }
 
-    public static RmsProp lr(double lr) {
+    /** RmsProp with PyTorch's defaults (lr 0.01). */
+    public static RmsProp of() {
+        return new RmsProp(0.01);
+    }
+
+    public static RmsProp of(double lr) {
         return new RmsProp(lr);
+    }
+
+    @Override public RmsProp lr(double value) {
+        super.lr(value);
+        return this;
     }
 
     public RmsProp alpha(double a) {
@@ -38,8 +48,24 @@ public final class RmsProp extends Optimizer {
     }
 
     public RmsProp weightDecay(double wd) {
-        weightDecay = atLeast("weight decay", wd, 0);
+        weightDecay = atLeast("weightDecay", wd, 0);
         return this;
+    }
+
+    public double alpha() {
+        return alpha;
+    }
+
+    public double eps() {
+        return eps;
+    }
+
+    public double momentum() {
+        return momentum;
+    }
+
+    public boolean centered() {
+        return centered;
     }
 
     @Override protected void update(Tensor p, Tensor grad, Map<String, Tensor> state, double lr, double wd) {

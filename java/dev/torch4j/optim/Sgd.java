@@ -13,8 +13,14 @@ public final class Sgd extends Optimizer {
         super(lr);
     }
 
-    public static Sgd lr(double lr) {
+    /** PyTorch requires the learning rate of SGD. */
+    public static Sgd of(double lr) {
         return new Sgd(lr);
+    }
+
+    @Override public Sgd lr(double value) {
+        super.lr(value);
+        return this;
     }
 
     public Sgd momentum(double m) {
@@ -33,8 +39,20 @@ public final class Sgd extends Optimizer {
     }
 
     public Sgd weightDecay(double wd) {
-        weightDecay = atLeast("weight decay", wd, 0);
+        weightDecay = atLeast("weightDecay", wd, 0);
         return this;
+    }
+
+    public double momentum() {
+        return momentum;
+    }
+
+    public double dampening() {
+        return dampening;
+    }
+
+    public boolean nesterov() {
+        return nesterov;
     }
 
     @Override protected void update(Tensor p, Tensor grad, Map<String, Tensor> state, double lr, double wd) {

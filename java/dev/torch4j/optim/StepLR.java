@@ -1,15 +1,36 @@
 package dev.torch4j.optim;
 
-/** Multiplies the learning rate by gamma every {@code stepSize} epochs. */
+import dev.torch4j.config.Check;
+
+/** Multiplies the learning rate by {@code gamma} (default 0.1) every {@code stepSize} epochs (torch.optim.lr_scheduler.StepLR). */
 public final class StepLR extends LrScheduler {
     private final int stepSize;
-    private final double gamma;
+    private double gamma = 0.1;
 
-    public StepLR(Optimizer optimizer, int stepSize, double gamma) {
+    private StepLR(Optimizer optimizer, int stepSize) {
         super(optimizer);
-        if (stepSize <= 0) throw new IllegalArgumentException("step size must be positive, got " + stepSize);
-        this.stepSize = stepSize;
-        this.gamma = gamma;
+        this.stepSize = Check.atLeast("StepLR", "stepSize", stepSize, 1);
+    }
+
+    public static StepLR of(Optimizer optimizer, int stepSize) {
+        return new StepLR(optimizer, stepSize);
+    }
+
+    public static StepLR of(Optimizer optimizer, int stepSize, double gamma) {
+        return of(optimizer, stepSize).gamma(gamma);
+    }
+
+    public StepLR gamma(double value) {
+        gamma = Check.atLeast("StepLR", "gamma", value, 0);
+        return this;
+    }
+
+    public double gamma() {
+        return gamma;
+    }
+
+    public int stepSize() {
+        return stepSize;
     }
 
     @Override protected double lrAt(int epoch, double lr0) {

@@ -11,7 +11,7 @@ public final class CrossEntropyLoss implements Loss {
     private final Reduction reduction;
 
     CrossEntropyLoss(Tensor weights, double labelSmoothing, Reduction reduction) {
-        if (labelSmoothing < 0 || labelSmoothing > 1) throw new IllegalArgumentException("label smoothing must be in [0, 1], got " + labelSmoothing);
+        if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) throw dev.torch4j.config.Check.refused("CrossEntropyLoss", "labelSmoothing", "in [0, 1]", String.valueOf(labelSmoothing));
         this.weights = weights;
         this.labelSmoothing = labelSmoothing;
         this.reduction = reduction;

@@ -17,20 +17,22 @@ public final class EarlyStopping implements Callback {
     private int waited;
 
     private EarlyStopping(String metric, int patience) {
-        if (patience < 1) throw new IllegalArgumentException("patience must be >= 1, got " + patience);
+        dev.torch4j.config.Check.atLeast("EarlyStopping", "patience", patience, 1);
+        dev.torch4j.config.Check.present("EarlyStopping", "metric", metric);
         this.metric = metric;
         this.patience = patience;
         this.maximise = !metric.endsWith("loss");
         this.best = maximise ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
     }
 
-    /** Monitors val_loss. */
-    public static EarlyStopping patience(int epochs) {
-        return new EarlyStopping("val_loss", epochs);
+    /** Stops after {@code patience} epochs without a better val_loss. */
+    public static EarlyStopping of(int patience) {
+        return new EarlyStopping("val_loss", patience);
     }
 
-    public static EarlyStopping patience(int epochs, String metric) {
-        return new EarlyStopping(metric, epochs);
+    /** Stops after {@code patience} epochs without a better {@code metric} (higher is better unless its name ends in "loss"). */
+    public static EarlyStopping of(int patience, String metric) {
+        return new EarlyStopping(metric, patience);
     }
 
     @Override public List<String> monitors() {

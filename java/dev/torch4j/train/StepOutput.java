@@ -13,7 +13,7 @@ public record StepOutput(Tensor loss, Tensor outputs, Tensor targets) {
     }
 
     /** A step that reports only its loss. */
-    public static StepOutput loss(Tensor loss) {
+    public static StepOutput of(Tensor loss) {
         return new StepOutput(loss, null, null);
     }
 }

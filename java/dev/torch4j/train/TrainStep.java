@@ -10,7 +10,7 @@ import dev.torch4j.tensor.Tensor;
  * trainer does the rest: gradients cleared, backward, optimizer and scheduler steps, metrics, callbacks, snapshots.
  *
  * <pre>{@code
- * trainer.step((model, b) -> StepOutput.loss(Loss.crossEntropy().labelSmoothing(0.1).compute(model.call(b.inputs()), b.targets())));
+ * trainer.step((model, b) -> StepOutput.of(Loss.crossEntropy().labelSmoothing(0.1).compute(model.call(b.inputs()), b.targets())));
  * }</pre>
  */
 @FunctionalInterface

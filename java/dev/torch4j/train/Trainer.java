@@ -28,7 +28,7 @@ import java.util.function.Function;
  * let a killed run continue exactly.
  *
  * <pre>{@code
- * History h = Trainer.of(model).loss(Loss.crossEntropy()).optimizer(Adam.lr(1e-3))
+ * History h = Trainer.of(model).loss(Loss.crossEntropy()).optimizer(Adam.of(1e-3))
  *     .epochs(10).batchSize(64).seed(42).snapshots(Path.of("run")).fit(train, valid);
  * }</pre>
  *
@@ -83,7 +83,7 @@ public final class Trainer {
         return this;
     }
 
-    /** A learning-rate schedule stepped after every epoch, e.g. {@code o -> new StepLR(o, 5, 0.1)}. */
+    /** A learning-rate schedule stepped after every epoch, e.g. {@code o -> StepLR.of(o, 5, 0.1)}. */
     public Trainer scheduler(Function<Optimizer, LrScheduler> make) {
         scheduler = make;
         schedulePerBatch = false;
@@ -99,13 +99,13 @@ public final class Trainer {
 
     /** Epochs to train (default 10); not together with {@link #iterations}. */
     public Trainer epochs(int n) {
-        if (n < 1) throw new IllegalArgumentException("epochs must be >= 1, got " + n);
+        dev.torch4j.config.Check.atLeast("Trainer", "epochs", n, 1);
         epochs = n;
         return this;
     }
 
     public Trainer batchSize(int n) {
-        if (n < 1) throw new IllegalArgumentException("batch size must be >= 1, got " + n);
+        dev.torch4j.config.Check.atLeast("Trainer", "batchSize", n, 1);
         batchSize = n;
         return this;
     }
@@ -165,9 +165,9 @@ public final class Trainer {
         return this;
     }
 
-    /** Turns the console progress output off (it is on by default). */
-    public Trainer quiet() {
-        progress = false;
+    /** With true, turns the console progress output off (it is on by default). */
+    public Trainer quiet(boolean on) {
+        progress = !on;
         return this;
     }
 
@@ -192,7 +192,7 @@ public final class Trainer {
 
     /** How often (in steps) the loss is checked for NaN and infinity; 1 checks every step. Default 50. */
     public Trainer checkEvery(int steps) {
-        if (steps < 1) throw new IllegalArgumentException("checkEvery must be >= 1, got " + steps);
+        dev.torch4j.config.Check.atLeast("Trainer", "checkEvery", steps, 1);
         checkEvery = steps;
         return this;
     }
@@ -207,7 +207,7 @@ public final class Trainer {
 
     /** As {@link #snapshots(Path)}, and also every {@code everySteps} steps inside an epoch (0: at epoch ends only). */
     public Trainer snapshots(Path dir, long everySteps) {
-        if (everySteps < 0) throw new IllegalArgumentException("snapshot interval must be >= 0 steps, got " + everySteps);
+        dev.torch4j.config.Check.atLeast("Trainer", "snapshots everySteps", everySteps, 0L);
         snapshotDir = dir;
         snapshotSteps = everySteps;
         return this;
@@ -261,7 +261,7 @@ public final class Trainer {
         }
         if (snapshotDir != null) Snapshot.removeStale(snapshotDir);
         model.to(device());
-        if (optimizer == null) optimizer = Adam.lr(1e-3);
+        if (optimizer == null) optimizer = Adam.of(1e-3);
         if (optimizer.groups().isEmpty()) optimizer.on(model);
         LrScheduler sched = scheduler == null ? null : scheduler.apply(optimizer);
         List<Callback> all = new ArrayList<>(callbacks);

@@ -71,7 +71,7 @@ public final class FilterVisualizer {
             for (int u = 0; u < upscalingSteps; u++) {
                 try (Scope s = Scope.open()) {
                     Tensor pixels = img.clamp(0, 1).mul(255).round().div(255).detach().requiresGrad(true); // the seed's uint8 round trip
-                    Optimizer adam = Adam.lr(lr).weightDecay(1e-6).on(List.of(pixels));
+                    Optimizer adam = Adam.of(lr).weightDecay(1e-6).on(List.of(pixels));
                     for (int i = 0; i < steps; i++) {
                         adam.zeroGrad();
                         model.call(pixels);

@@ -58,7 +58,7 @@ class DatasetsTest {
         List<Long> sizes = new java.util.ArrayList<>();
         for (Batch b : seq) sizes.add(b.size());
         assertThat(sizes).containsExactly(4L, 4L, 2L);
-        assertThat(seq.dropLast().batches()).isEqualTo(2);
+        assertThat(seq.dropLast(true).batches()).isEqualTo(2);
         DataLoader sh = DataLoader.shuffled(d, 10, 7);
         long[] e0 = sh.epoch(0).iterator().next().targets().toLongArray();
         long[] e1 = sh.epoch(1).iterator().next().targets().toLongArray();

@@ -84,7 +84,7 @@ class ImageFolderTest {
         assertThatThrownBy(() -> data.get(f)).hasMessageContaining(fake.toString()).hasMessageContaining("not a JPEG or PNG file");
         assertThatThrownBy(() -> data.get(new long[] {t, f, 1})).hasMessageContaining("2 images of a batch").hasMessageContaining("skipUnreadable");
 
-        Batch b = data.skipUnreadable().get(new long[] {0, t, 1, f});
+        Batch b = data.skipUnreadable(true).get(new long[] {0, t, 1, f});
         assertThat(b.inputs().shape()).containsExactly(2, 3, 16, 16);
         assertThat(b.targets().toLongArray()).containsExactly(0, 0);
         // the survivors are the images themselves, not zero rows
@@ -106,7 +106,7 @@ class ImageFolderTest {
                 Files.write(p, b);
             }
         }
-        ImageFolder data = ImageFolder.open(root, small).skipUnreadable();
+        ImageFolder data = ImageFolder.open(root, small).skipUnreadable(true);
         long[] all = new long[(int) data.size()];
         for (int i = 0; i < all.length; i++) all[i] = i;
         Batch b = data.get(all);
@@ -178,7 +178,7 @@ class ImageFolderTest {
         // photo-like: mild noise, 24-pixel checks (pixel-level noise is where the two differ most)
         writeJpeg(root.resolve("c").resolve("photo.jpg"), 500, 375, 3, 6, 24);
         Pipeline p = Transforms.compose(Transforms.resize(150, 150), Transforms.toTensor());
-        ImageFolder fast = ImageFolder.open(root, p), exact = fast.exactDecoding();
+        ImageFolder fast = ImageFolder.open(root, p), exact = fast.exactDecoding(true);
         Tensor f = fast.get(0).inputs(), e = exact.get(0).inputs();
         double meanLevels = f.sub(e).abs().mean().item() * 255;
         System.out.printf("DCT-scaled vs full decoding before Resize(150, 150): mean |difference| %.2f levels of 255, signed %.3f, per channel %.2f %.2f %.2f%n",
@@ -189,7 +189,7 @@ class ImageFolderTest {
         // shorter-side resize: the size follows the file's header, not the scaled decode
         Pipeline shorter = Transforms.compose(Transforms.resize(100), Transforms.toTensor());
         assertThat(ImageFolder.open(root, shorter).get(0).inputs().shape()).containsExactly(1, 3, 100, 133);
-        assertThat(ImageFolder.open(root, shorter).exactDecoding().get(0).inputs().shape()).containsExactly(1, 3, 100, 133);
+        assertThat(ImageFolder.open(root, shorter).exactDecoding(true).get(0).inputs().shape()).containsExactly(1, 3, 100, 133);
     }
 
     @Test void loaderIteratesAnImageFolderWithPrefetchAndNewAugmentationsEachEpoch() throws IOException {

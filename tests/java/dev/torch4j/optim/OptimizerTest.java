@@ -33,32 +33,32 @@ class OptimizerTest {
     }
 
     @Test void sgd() {
-        check("sgd", () -> Sgd.lr(0.1));
-        check("sgd_momentum", () -> Sgd.lr(0.1).momentum(0.9));
-        check("sgd_dampening_wd", () -> Sgd.lr(0.05).momentum(0.8).dampening(0.3).weightDecay(0.01));
-        check("sgd_nesterov", () -> Sgd.lr(0.1).momentum(0.9).nesterov(true).weightDecay(1e-3));
+        check("sgd", () -> Sgd.of(0.1));
+        check("sgd_momentum", () -> Sgd.of(0.1).momentum(0.9));
+        check("sgd_dampening_wd", () -> Sgd.of(0.05).momentum(0.8).dampening(0.3).weightDecay(0.01));
+        check("sgd_nesterov", () -> Sgd.of(0.1).momentum(0.9).nesterov(true).weightDecay(1e-3));
     }
 
     @Test void adam() {
-        check("adam", () -> Adam.lr(1e-3));
-        check("adam_wd", () -> Adam.lr(1e-2).betas(0.8, 0.99).eps(1e-6).weightDecay(0.1));
-        check("adam_amsgrad", () -> Adam.lr(1e-2).amsgrad(true));
+        check("adam", () -> Adam.of(1e-3));
+        check("adam_wd", () -> Adam.of(1e-2).betas(0.8, 0.99).eps(1e-6).weightDecay(0.1));
+        check("adam_amsgrad", () -> Adam.of(1e-2).amsgrad(true));
     }
 
     @Test void adamW() {
-        check("adamw", () -> AdamW.lr(1e-2).weightDecay(0.1));
-        check("adamw_amsgrad", () -> AdamW.lr(1e-2).weightDecay(0.05).amsgrad(true));
+        check("adamw", () -> AdamW.of(1e-2).weightDecay(0.1));
+        check("adamw_amsgrad", () -> AdamW.of(1e-2).weightDecay(0.05).amsgrad(true));
     }
 
     @Test void rmsprop() {
-        check("rmsprop", () -> RmsProp.lr(1e-2));
-        check("rmsprop_full", () -> RmsProp.lr(1e-2).alpha(0.9).eps(1e-6).weightDecay(0.01).momentum(0.5).centered(true));
+        check("rmsprop", () -> RmsProp.of(1e-2));
+        check("rmsprop_full", () -> RmsProp.of(1e-2).alpha(0.9).eps(1e-6).weightDecay(0.01).momentum(0.5).centered(true));
     }
 
     @Test void frozenParametersAreNeitherBoundNorUpdated() {
         Sequential m = Sequential.of(Linear.of(3, 3), Linear.of(3, 2));
         m.get(0).freeze();
-        Optimizer opt = Sgd.lr(0.5).on(m);
+        Optimizer opt = Sgd.of(0.5).on(m);
         assertThat(opt.groups().get(0).params()).hasSize(2);
         float[] frozen = m.get(0).parameters().get(0).toFloatArray();
         float[] head = m.get(1).parameters().get(0).toFloatArray();
@@ -72,7 +72,7 @@ class OptimizerTest {
 
     @Test void parameterGroupsHaveTheirOwnLearningRates() {
         Tensor a = Tensor.ones(2).requiresGrad(true), b = Tensor.ones(2).requiresGrad(true);
-        Optimizer opt = Sgd.lr(1).on(ParamGroup.of(List.of(a), 0.1), ParamGroup.of(List.of(b), 0.01));
+        Optimizer opt = Sgd.of(1).on(ParamGroup.of(List.of(a), 0.1), ParamGroup.of(List.of(b), 0.01));
         a.sum().add(b.sum()).backward();
         opt.step();
         assertThat(a.toFloatArray()).containsExactly(0.9f, 0.9f);
@@ -82,12 +82,12 @@ class OptimizerTest {
     @Test void stateSavesAndResumesBitForBit() {
         Tensor start = fx.get("start");
         Tensor p1 = start.clone().requiresGrad(true);
-        Optimizer a = Adam.lr(1e-2).on(List.of(p1));
+        Optimizer a = Adam.of(1e-2).on(List.of(p1));
         stepWith(p1, a, fx.get("grad0"));
         Path f = dir.resolve("adam.safetensors");
         a.save(f);
         Tensor p2 = p1.detach().clone().requiresGrad(true);
-        Optimizer b = Adam.lr(1e-2).on(List.of(p2));
+        Optimizer b = Adam.of(1e-2).on(List.of(p2));
         b.load(f);
         stepWith(p1, a, fx.get("grad1"));
         stepWith(p2, b, fx.get("grad1"));
@@ -102,14 +102,14 @@ class OptimizerTest {
     }
 
     @Test void misuseIsExplained() {
-        assertThatThrownBy(() -> Sgd.lr(0.1).step()).hasMessageContaining("optimizer.on(model)");
-        assertThatThrownBy(() -> Sgd.lr(-1)).hasMessageContaining("learning rate must be >= 0");
+        assertThatThrownBy(() -> Sgd.of(0.1).step()).hasMessageContaining("optimizer.on(model)");
+        assertThatThrownBy(() -> Sgd.of(-1)).hasMessageContaining("learning rate must be >= 0");
         Sequential frozen = Sequential.of(Linear.of(2, 2));
         frozen.freeze();
-        assertThatThrownBy(() -> Adam.lr(1e-3).on(frozen)).hasMessageContaining("no trainable parameters");
+        assertThatThrownBy(() -> Adam.of(1e-3).on(frozen)).hasMessageContaining("no trainable parameters");
         StateDict bad = new StateDict();
         bad.put("state.5.exp_avg", Tensor.zeros(1));
-        Optimizer opt = Adam.lr(1e-3).on(List.of(Tensor.zeros(1).requiresGrad(true)));
+        Optimizer opt = Adam.of(1e-3).on(List.of(Tensor.zeros(1).requiresGrad(true)));
         bad.put("group.0.lr", Tensor.of(new double[] {0.5}));
         assertThatThrownBy(() -> opt.loadStateDict(bad)).hasMessageContaining("parameter 5");
         // the whole state is checked before any of it is applied: the valid learning rate was not taken either

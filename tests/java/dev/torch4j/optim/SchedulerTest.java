@@ -24,7 +24,7 @@ class SchedulerTest {
     }
 
     private static Optimizer sgd() {
-        return Sgd.lr(0.1).on(List.of(Tensor.zeros(1).requiresGrad(true)));
+        return Sgd.of(0.1).on(List.of(Tensor.zeros(1).requiresGrad(true)));
     }
 
     private static void check(JsonArray expected, Optimizer opt, Runnable step) {
@@ -42,28 +42,28 @@ class SchedulerTest {
 
     @Test void epochSchedulers() throws IOException {
         JsonObject fx = fixtures();
-        checkScheduler(fx.getAsJsonArray("step_5_0.1"), o -> new StepLR(o, 5, 0.1));
-        checkScheduler(fx.getAsJsonArray("multistep_3_7_0.5"), o -> new MultiStepLR(o, new int[] {7, 3}, 0.5));
-        checkScheduler(fx.getAsJsonArray("exponential_0.9"), o -> new ExponentialLR(o, 0.9));
-        checkScheduler(fx.getAsJsonArray("cosine_10_0.001"), o -> new CosineAnnealingLR(o, 10, 0.001));
+        checkScheduler(fx.getAsJsonArray("step_5_0.1"), o -> StepLR.of(o, 5, 0.1));
+        checkScheduler(fx.getAsJsonArray("multistep_3_7_0.5"), o -> MultiStepLR.of(o, new int[] {7, 3}, 0.5));
+        checkScheduler(fx.getAsJsonArray("exponential_0.9"), o -> ExponentialLR.of(o, 0.9));
+        checkScheduler(fx.getAsJsonArray("cosine_10_0.001"), o -> CosineAnnealingLR.of(o, 10, 0.001));
     }
 
     @Test void reduceOnPlateau() throws IOException {
         JsonObject fx = fixtures();
         Optimizer a = sgd();
-        ReduceLROnPlateau min = new ReduceLROnPlateau(a, ReduceLROnPlateau.Mode.MIN, 0.5, 2, 0, 0);
+        ReduceLROnPlateau min = ReduceLROnPlateau.of(a, ReduceLROnPlateau.Mode.MIN).factor(0.5).patience(2);
         int[] e = {0};
         check(fx.getAsJsonArray("plateau_min_p2_f0.5"), a, () -> min.step(PLATEAU[e[0]++]));
         Optimizer b = sgd();
-        ReduceLROnPlateau max = new ReduceLROnPlateau(b, ReduceLROnPlateau.Mode.MAX, 0.1, 1, 1, 1e-4);
+        ReduceLROnPlateau max = ReduceLROnPlateau.of(b, ReduceLROnPlateau.Mode.MAX).factor(0.1).patience(1).cooldown(1).minLr(1e-4);
         int[] f = {0};
         check(fx.getAsJsonArray("plateau_max_p1_cd1"), b, () -> max.step(1 - PLATEAU[f[0]++]));
     }
 
     @Test void schedulersScaleEachGroupFromItsOwnStart() {
-        Optimizer opt = Sgd.lr(1).on(ParamGroup.of(List.of(Tensor.zeros(1).requiresGrad(true)), 0.1),
+        Optimizer opt = Sgd.of(1).on(ParamGroup.of(List.of(Tensor.zeros(1).requiresGrad(true)), 0.1),
                 ParamGroup.of(List.of(Tensor.zeros(1).requiresGrad(true)), 0.01));
-        StepLR s = new StepLR(opt, 1, 0.5);
+        StepLR s = StepLR.of(opt, 1, 0.5);
         s.step();
         assertThat(opt.groups().get(0).lr()).isCloseTo(0.05, within(1e-12));
         assertThat(opt.groups().get(1).lr()).isCloseTo(0.005, within(1e-12));

@@ -59,26 +59,43 @@ class UserOptimizerTest {
         for (int i = 0; i < expected.length; i++) assertThat((double) actual[i]).as("element " + i).isCloseTo(expected[i], within(1e-6));
     }
 
+    private static Optimizer bound() {
+        return Sgd.of(0.1).on(java.util.List.of(Tensor.zeros(2).requiresGrad(true)));
+    }
+
     /** Every optimizer setter checks its range the same way (NaN included) and names the setting in its message. */
     @Test void everySetterValidatesInOneStyle() {
         Map<String, Runnable> bad = new java.util.LinkedHashMap<>();
-        bad.put("learning rate must be >= 0, got -0.1", () -> Sgd.lr(-0.1));
-        bad.put("momentum must be >= 0, got -1.0", () -> Sgd.lr(0.1).momentum(-1));
-        bad.put("dampening must be >= 0, got NaN", () -> Sgd.lr(0.1).dampening(Double.NaN));
-        bad.put("weight decay must be >= 0, got -0.5", () -> Sgd.lr(0.1).weightDecay(-0.5));
-        bad.put("beta1 must be in [0, 1), got 1.0", () -> Adam.lr(1e-3).betas(1, 0.999));
-        bad.put("beta2 must be in [0, 1), got -0.1", () -> Adam.lr(1e-3).betas(0.9, -0.1));
-        bad.put("eps must be >= 0, got -1.0E-8", () -> Adam.lr(1e-3).eps(-1e-8));
-        bad.put("weight decay must be >= 0, got NaN", () -> AdamW.lr(1e-3).weightDecay(Double.NaN));
-        bad.put("alpha must be >= 0, got -0.99", () -> RmsProp.lr(1e-2).alpha(-0.99));
-        bad.put("momentum must be >= 0, got -0.9", () -> RmsProp.lr(1e-2).momentum(-0.9));
-        bad.put("eps must be >= 0, got NaN", () -> RmsProp.lr(1e-2).eps(Double.NaN));
-        bad.put("weight decay must be >= 0, got -1.0", () -> RmsProp.lr(1e-2).weightDecay(-1));
+        bad.put("Sgd lr must be >= 0, got -0.1", () -> Sgd.of(-0.1));
+        bad.put("Sgd lr must be >= 0, got NaN", () -> Sgd.of(0.1).lr(Double.NaN));
+        bad.put("Sgd momentum must be >= 0, got -1.0", () -> Sgd.of(0.1).momentum(-1));
+        bad.put("Sgd dampening must be >= 0, got NaN", () -> Sgd.of(0.1).dampening(Double.NaN));
+        bad.put("Sgd weightDecay must be >= 0, got -0.5", () -> Sgd.of(0.1).weightDecay(-0.5));
+        bad.put("Adam betas[0] must be in [0, 1), got 1.0", () -> Adam.of(1e-3).betas(1, 0.999));
+        bad.put("Adam betas[1] must be in [0, 1), got -0.1", () -> Adam.of().betas(0.9, -0.1));
+        bad.put("Adam eps must be >= 0, got -1.0E-8", () -> Adam.of(1e-3).eps(-1e-8));
+        bad.put("AdamW weightDecay must be >= 0, got NaN", () -> AdamW.of(1e-3).weightDecay(Double.NaN));
+        bad.put("RmsProp alpha must be >= 0, got -0.99", () -> RmsProp.of(1e-2).alpha(-0.99));
+        bad.put("RmsProp momentum must be >= 0, got -0.9", () -> RmsProp.of(1e-2).momentum(-0.9));
+        bad.put("RmsProp eps must be >= 0, got NaN", () -> RmsProp.of().eps(Double.NaN));
+        bad.put("RmsProp weightDecay must be >= 0, got -1.0", () -> RmsProp.of(1e-2).weightDecay(-1));
+        bad.put("StepLR stepSize must be >= 1, got 0", () -> StepLR.of(bound(), 0));
+        bad.put("StepLR gamma must be >= 0, got NaN", () -> StepLR.of(bound(), 3).gamma(Double.NaN));
+        bad.put("MultiStepLR milestones must be >= 1, got 0", () -> MultiStepLR.of(bound(), 0, 5));
+        bad.put("ExponentialLR gamma must be >= 0, got -0.5", () -> ExponentialLR.of(bound(), -0.5));
+        bad.put("CosineAnnealingLR tMax must be >= 1, got 0", () -> CosineAnnealingLR.of(bound(), 0));
+        bad.put("CosineAnnealingLR etaMin must be >= 0, got -1.0", () -> CosineAnnealingLR.of(bound(), 5, -1));
+        bad.put("ReduceLROnPlateau factor must be in (0, 1), got 1.0", () -> ReduceLROnPlateau.of(bound(), ReduceLROnPlateau.Mode.MIN).factor(1));
+        bad.put("ReduceLROnPlateau patience must be >= 0, got -1", () -> ReduceLROnPlateau.of(bound(), ReduceLROnPlateau.Mode.MAX).patience(-1));
+        bad.put("ParamGroup lr must be >= 0, got -1.0", () -> bound().groups().get(0).lr(-1));
         for (Map.Entry<String, Runnable> e : bad.entrySet()) {
             org.assertj.core.api.Assertions.assertThatThrownBy(e.getValue()::run).isInstanceOf(IllegalArgumentException.class).hasMessage(e.getKey());
         }
-        // and the values in range are taken
-        assertThat(Adam.lr(1e-3).betas(0, 0.5).eps(0).weightDecay(0)).isNotNull();
+        // and the values in range are taken, read back under the same names
+        Adam adam = Adam.of().lr(0.02).betas(0, 0.5).eps(0).weightDecay(0);
+        assertThat(adam.lr()).isEqualTo(0.02);
+        assertThat(StepLR.of(bound(), 3).gamma(0.5).gamma()).isEqualTo(0.5);
+        assertThat(ReduceLROnPlateau.of(bound(), ReduceLROnPlateau.Mode.MIN).patience(0).cooldown(2).patience()).isZero();
     }
 
     /** Writing an optimizer or a scheduler needs no org.bytedeco type: none appears in optim's public or protected API. */

@@ -58,9 +58,9 @@ public final class ResumeChild {
                 Conv2d.of(16, 32, 3), ReLU.of(), MaxPool2d.of(2), Flatten.of(), Dropout.of(0.3), Linear.of(800, 96), ReLU.of(),
                 Dropout.of(0.5), Linear.of(96, 10)));
         Path snapshots = dir.resolve("snapshots");
-        Trainer t = Trainer.of(model).optimizer(Adam.lr(2e-3)).schedulerPerBatch(o -> new StepLR(o, 25, 0.7)).epochs(EPOCHS)
-                .batchSize(32).seed(11).device(Device.cpu()).quiet().checkEvery(4).snapshots(snapshots, every)
-                .callbacks(Checkpoint.bestBy("val_loss", dir.resolve("best.safetensors")), EarlyStopping.patience(5),
+        Trainer t = Trainer.of(model).optimizer(Adam.of(2e-3)).schedulerPerBatch(o -> StepLR.of(o, 25, 0.7)).epochs(EPOCHS)
+                .batchSize(32).seed(11).device(Device.cpu()).quiet(true).checkEvery(4).snapshots(snapshots, every)
+                .callbacks(Checkpoint.bestBy("val_loss", dir.resolve("best.safetensors")), EarlyStopping.of(5),
                         new Callback() {
                             @Override public void onFitStart(FitContext fit) {
                                 System.out.println("START " + fit.firstPeriod() + " " + fit.firstStep());

@@ -60,8 +60,8 @@ class TrainerTest {
 
     private static Trainer lenet(long seed, int epochs) {
         Torch.manualSeed(seed); // the model's initial weights come from the seed too
-        return Trainer.of(new LeNet()).loss(Loss.crossEntropy()).optimizer(Adam.lr(1e-3)).epochs(epochs).batchSize(64)
-                .seed(seed).device(Device.cpu()).quiet();
+        return Trainer.of(new LeNet()).loss(Loss.crossEntropy()).optimizer(Adam.of(1e-3)).epochs(epochs).batchSize(64)
+                .seed(seed).device(Device.cpu()).quiet(true);
     }
 
     @Test void lenetLearnsFashionMnist() {
@@ -90,24 +90,24 @@ class TrainerTest {
         Path best = dir.resolve("best.safetensors");
         Checkpoint cp = Checkpoint.bestBy("val_loss", best);
         Layer model = new LeNet();
-        Trainer t = Trainer.of(model).optimizer(Adam.lr(3e-3)).epochs(6).seed(3).device(Device.cpu()).quiet().callbacks(cp);
+        Trainer t = Trainer.of(model).optimizer(Adam.of(3e-3)).epochs(6).seed(3).device(Device.cpu()).quiet(true).callbacks(cp);
         History h = t.fit(train, test);
         double[] val = h.series("val_loss");
         int argmin = 0;
         for (int i = 1; i < val.length; i++) if (val[i] < val[argmin]) argmin = i;
         assertThat(cp.bestEpoch()).isEqualTo(argmin + 1);
         Layer reloaded = new LeNet().load(best);
-        Evaluation e = Trainer.of(reloaded).device(Device.cpu()).quiet().evaluate(test);
+        Evaluation e = Trainer.of(reloaded).device(Device.cpu()).quiet(true).evaluate(test);
         assertThat(e.loss()).isCloseTo(val[argmin], within(1e-5));
     }
 
     @Test void earlyStoppingAndSchedulers() {
-        History h = Trainer.of(new LeNet()).optimizer(Sgd.lr(0.05)).scheduler(o -> new StepLR(o, 1, 0.5)).epochs(4).seed(1)
-                .device(Device.cpu()).quiet().fit(train, null);
+        History h = Trainer.of(new LeNet()).optimizer(Sgd.of(0.05)).scheduler(o -> StepLR.of(o, 1, 0.5)).epochs(4).seed(1)
+                .device(Device.cpu()).quiet(true).fit(train, null);
         assertThat(h.series("lr")).containsExactly(0.05, 0.025, 0.0125, 0.00625);
         // a learning rate of zero never improves the validation loss: stop after patience epochs
-        History stopped = Trainer.of(new LeNet()).optimizer(Sgd.lr(0)).epochs(10).seed(1).device(Device.cpu()).quiet()
-                .callbacks(EarlyStopping.patience(2)).fit(train, test);
+        History stopped = Trainer.of(new LeNet()).optimizer(Sgd.of(0)).epochs(10).seed(1).device(Device.cpu()).quiet(true)
+                .callbacks(EarlyStopping.of(2)).fit(train, test);
         assertThat(stopped.epochs()).hasSize(3);
     }
 
@@ -115,18 +115,18 @@ class TrainerTest {
         Tensor x = Tensor.randn(10, 1, 28, 28);
         x.handle().index_fill_(0, Tensor.of(new long[] {3}).handle(), new org.bytedeco.pytorch.Scalar(Double.NaN));
         TensorDataset bad = new TensorDataset(x, Tensor.zeros(dev.torch4j.tensor.DType.INT64, 10));
-        Trainer t = Trainer.of(new LeNet()).epochs(1).batchSize(4).shuffle(false).device(Device.cpu()).quiet();
+        Trainer t = Trainer.of(new LeNet()).epochs(1).batchSize(4).shuffle(false).device(Device.cpu()).quiet(true);
         assertThatThrownBy(() -> t.fit(bad, null)).isInstanceOf(TrainingException.class)
                 .hasMessageContaining("loss is NaN at epoch 1, step 1 of 3");
-        History h = Trainer.of(new LeNet()).epochs(1).batchSize(4).shuffle(false).device(Device.cpu()).quiet().skipNonFiniteLoss(true).fit(bad, null);
+        History h = Trainer.of(new LeNet()).epochs(1).batchSize(4).shuffle(false).device(Device.cpu()).quiet(true).skipNonFiniteLoss(true).fit(bad, null);
         assertThat(h.last().trainLoss()).isFinite();
     }
 
     @Test void iterationBasedTrainingValidatesEveryPeriod() {
         // seed 001's loop, scaled down: 60 iterations of batch 100, test accuracy every 20
         Torch.manualSeed(0);
-        History h = Trainer.of(dev.torch4j.recipes.MnistCnn.modelA()).optimizer(Sgd.lr(0.01)).batchSize(100).iterations(60, 20)
-                .seed(0).device(Device.cpu()).quiet().fit(train, test);
+        History h = Trainer.of(dev.torch4j.recipes.MnistCnn.modelA()).optimizer(Sgd.of(0.01)).batchSize(100).iterations(60, 20)
+                .seed(0).device(Device.cpu()).quiet(true).fit(train, test);
         assertThat(h.epochs()).hasSize(3);
         assertThat(h.epochs()).allMatch(e -> e.validAccuracy() > 0 && e.seconds() > 0);
     }
@@ -134,9 +134,9 @@ class TrainerTest {
     @Test void customStepReplacesTheLoss() {
         List<Long> sizes = new ArrayList<>();
         Torch.manualSeed(0);
-        History h = Trainer.of(new LeNet()).batchSize(500).epochs(1).device(Device.cpu()).quiet().step((m, b) -> {
+        History h = Trainer.of(new LeNet()).batchSize(500).epochs(1).device(Device.cpu()).quiet(true).step((m, b) -> {
             sizes.add(b.size());
-            return StepOutput.loss(Loss.crossEntropy().labelSmoothing(0.1).compute(m.call(b.inputs()), b.targets()));
+            return StepOutput.of(Loss.crossEntropy().labelSmoothing(0.1).compute(m.call(b.inputs()), b.targets()));
         }).fit(train, null);
         assertThat(sizes).containsExactly(500L, 500L, 500L, 500L);
         assertThat(h.last().trainAccuracy()).isNaN();
@@ -147,8 +147,8 @@ class TrainerTest {
         double[] straight = lenet(11, 4).fit(train, test).series("train_loss");
         Path snap = dir.resolve("run");
         lenet(11, 2).snapshots(snap).fit(train, test);
-        Trainer resumed = Trainer.of(new LeNet()).optimizer(Adam.lr(1e-3)).epochs(4).batchSize(64).seed(11).device(Device.cpu())
-                .quiet().snapshots(snap).resumeFrom(snap);
+        Trainer resumed = Trainer.of(new LeNet()).optimizer(Adam.of(1e-3)).epochs(4).batchSize(64).seed(11).device(Device.cpu())
+                .quiet(true).snapshots(snap).resumeFrom(snap);
         History h = resumed.fit(train, test);
         assertThat(h.epochs()).hasSize(4);
         assertThat(h.series("train_loss")).containsExactly(straight);
@@ -157,7 +157,7 @@ class TrainerTest {
 
     @Test void labelsOutOfRangeAreExplained() {
         TensorDataset bad = new TensorDataset(Tensor.zeros(4, 1, 28, 28), Tensor.of(new long[] {0, 1, 12, 3}));
-        assertThatThrownBy(() -> Trainer.of(new LeNet()).epochs(1).device(Device.cpu()).quiet().fit(bad, null))
+        assertThatThrownBy(() -> Trainer.of(new LeNet()).epochs(1).device(Device.cpu()).quiet(true).fit(bad, null))
                 .hasMessageContaining("target labels must be in [0, 9] for 10 classes, got labels from 0 to 12");
     }
 
@@ -172,7 +172,7 @@ class TrainerTest {
                 return false;
             }
         };
-        Trainer.of(small).epochs(20).batchSize(100).seed(0).device(Device.cpu()).quiet().callbacks(probe).fit(train, test);
+        Trainer.of(small).epochs(20).batchSize(100).seed(0).device(Device.cpu()).quiet(true).callbacks(probe).fit(train, test);
         assertThat(counts).hasSize(20);
         // after the first epoch (optimizer state created) the count of live native objects never grows
         // (it may fall, as the GC collects garbage left by earlier tests)
@@ -198,7 +198,7 @@ class TrainerTest {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         Path csv = dir.resolve("log/history.csv");
         Torch.manualSeed(2);
-        Trainer.of(new LeNet()).optimizer(Sgd.lr(0.1)).scheduler(o -> new StepLR(o, 2, 0.1)).epochs(3).seed(2).device(Device.cpu()).quiet()
+        Trainer.of(new LeNet()).optimizer(Sgd.of(0.1)).scheduler(o -> StepLR.of(o, 2, 0.1)).epochs(3).seed(2).device(Device.cpu()).quiet(true)
                 .callbacks(HistoryWriter.csv(csv), new LrLogger(new PrintStream(bytes, true, StandardCharsets.UTF_8))).fit(train, null);
         assertThat(Files.readAllLines(csv)).hasSize(4);
         assertThat(bytes.toString(StandardCharsets.UTF_8)).isEqualTo("epoch 1: learning rate 0.100000\nepoch 3: learning rate 0.0100000\n");

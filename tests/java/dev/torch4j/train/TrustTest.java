@@ -52,7 +52,7 @@ class TrustTest {
     }
 
     static Trainer trainer(Layer m) {
-        return Trainer.of(m).optimizer(Adam.lr(2e-3)).batchSize(50).seed(4).device(Device.cpu()).quiet();
+        return Trainer.of(m).optimizer(Adam.of(2e-3)).batchSize(50).seed(4).device(Device.cpu()).quiet(true);
     }
 
     static String bits(Layer m) {
@@ -83,19 +83,19 @@ class TrustTest {
     @Test void aRunStoppedMidEpochResumesBitForBitWithDropoutCheckpointAndPerBatchSchedule() {
         Layer straight = mlp(1);
         Checkpoint cpA = Checkpoint.bestBy("val_loss", dir.resolve("a/best.safetensors"));
-        History a = trainer(straight).epochs(4).schedulerPerBatch(o -> new StepLR(o, 7, 0.8)).callbacks(cpA).fit(train, test);
+        History a = trainer(straight).epochs(4).schedulerPerBatch(o -> StepLR.of(o, 7, 0.8)).callbacks(cpA).fit(train, test);
 
         Path snaps = dir.resolve("snaps");
         Layer first = mlp(1);
         Checkpoint cpB = Checkpoint.bestBy("val_loss", dir.resolve("b/best.safetensors"));
-        assertThatThrownBy(() -> trainer(first).epochs(4).schedulerPerBatch(o -> new StepLR(o, 7, 0.8)).snapshots(snaps, 5)
+        assertThatThrownBy(() -> trainer(first).epochs(4).schedulerPerBatch(o -> StepLR.of(o, 7, 0.8)).snapshots(snaps, 5)
                 .callbacks(cpB, crashAt(34)).fit(train, test)).hasMessage("crash at step 34");
         assertThat(Snapshot.latest(snaps).orElseThrow().globalStep()).isEqualTo(30); // epoch 3, step 6 of 12
         assertThat(Snapshot.latest(snaps).orElseThrow().stepInPeriod()).isEqualTo(6);
 
         Layer resumed = mlp(99); // other initial weights: the snapshot's replace them
         Checkpoint cpC = Checkpoint.bestBy("val_loss", dir.resolve("b/best.safetensors"));
-        History b = trainer(resumed).epochs(4).schedulerPerBatch(o -> new StepLR(o, 7, 0.8)).snapshots(snaps, 5).resumeFrom(snaps)
+        History b = trainer(resumed).epochs(4).schedulerPerBatch(o -> StepLR.of(o, 7, 0.8)).snapshots(snaps, 5).resumeFrom(snaps)
                 .callbacks(cpC).fit(train, test);
         assertThat(bits(resumed)).isEqualTo(bits(straight));
         assertThat(rows(b)).isEqualTo(rows(a));
@@ -184,7 +184,7 @@ class TrustTest {
                 .hasMessage("both epochs(3) and iterations(10, 5) are set; choose one");
         assertThatThrownBy(() -> trainer(mlp(1)).epochs(1).callbacks(Checkpoint.bestBy("val_loss", dir.resolve("b.safetensors"))).fit(train, null))
                 .hasMessageStartingWith("Checkpoint monitors val_loss, which this run does not measure (fit was given no validation set)");
-        assertThatThrownBy(() -> trainer(mlp(1)).epochs(1).callbacks(EarlyStopping.patience(2, "val_f1")).fit(train, test))
+        assertThatThrownBy(() -> trainer(mlp(1)).epochs(1).callbacks(EarlyStopping.of(2, "val_f1")).fit(train, test))
                 .hasMessageContaining("EarlyStopping monitors val_f1").hasMessageContaining("it measures: train_loss, train_acc, val_loss, val_acc, lr, seconds");
         assertThatThrownBy(() -> trainer(mlp(1)).metrics(Metric.topK(3), Metric.topK(3))).hasMessage("two metrics are named 'top3'");
         assertThatThrownBy(() -> trainer(mlp(1)).epochs(1).probabilities(true).metrics(Metric.topK(3)).fit(train, null))
@@ -224,7 +224,7 @@ class TrustTest {
             for (int c = 0; c < 10; c++) if (l[i * 10 + c] > l[i * 10 + (int) labels[i]]) larger++;
             if (larger < 3) hits++;
         }
-        Evaluation e = Trainer.of(mlp(1)).metrics(Metric.topK(3)).device(Device.cpu()).quiet().evaluate(test);
+        Evaluation e = Trainer.of(mlp(1)).metrics(Metric.topK(3)).device(Device.cpu()).quiet(true).evaluate(test);
         assertThat(e.get("top3")).isEqualTo(hits / (double) labels.length);
     }
 }

@@ -51,7 +51,7 @@ class TransferTest {
                 if (kerasRule) BatchNorm2d.inferenceWhenFrozen(m);
                 m.replace("fc", Linear.of(m.headFeatures(), 2));
                 Map<String, Tensor> before = snapshot(m);
-                Optimizer opt = Sgd.lr(0.1).momentum(0.9).on(m);
+                Optimizer opt = Sgd.of(0.1).momentum(0.9).on(m);
                 assertThat(opt.groups().get(0).params()).hasSize(2); // the optimizer sees fc.weight and fc.bias only
                 m.train();
                 Tensor x = Tensor.randn(4, 3, 32, 32);
@@ -83,7 +83,7 @@ class TransferTest {
             BatchNorm2d frozenBn = (BatchNorm2d) m.child("layer1.0.bn1"), liveBn = (BatchNorm2d) m.child("layer4.0.bn1");
             assertThat(frozenBn.isFrozen()).isTrue();
             assertThat(liveBn.isFrozen()).isFalse();
-            train(m, Sgd.lr(0.1).on(m));
+            train(m, Sgd.of(0.1).on(m));
             for (Map.Entry<String, Tensor> e : m.stateDict().entrySet()) {
                 boolean same = e.getValue().equal(before.get(e.getKey()));
                 assertThat(same).as(e.getKey()).isEqualTo(!e.getKey().startsWith("layer4.")); // statistics included
@@ -152,7 +152,7 @@ class TransferTest {
             m.freeze();
             m.unfreeze("layer4");
             m.unfreeze("fc");
-            Optimizer opt = Sgd.lr(0.1).on(ParamGroup.of(m.child("layer4"), 0.001), ParamGroup.of(m.fc(), 0.1));
+            Optimizer opt = Sgd.of(0.1).on(ParamGroup.of(m.child("layer4"), 0.001), ParamGroup.of(m.fc(), 0.1));
             Tensor w4 = m.child("layer4.0.conv1").stateDict().get("weight"), wfc = m.fc().stateDict().get("weight");
             Tensor w4Before = w4.clone(), wfcBefore = wfc.clone();
             m.train();
