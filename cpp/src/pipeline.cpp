@@ -161,8 +161,9 @@ void adjust(Image& img, int which, double factor) {
 }
 
 // torchvision's RandomResizedCrop.get_params: ten tries at a random area and aspect, then the centre.
-void resized_crop_params(const Image& img, const std::vector<double>& a, Rng& rng, int64_t& top, int64_t& left,
-                         int64_t& ch, int64_t& cw) {
+void resized_crop_params(int64_t img_h, int64_t img_w, const std::vector<double>& a, Rng& rng, int64_t& top,
+                         int64_t& left, int64_t& ch, int64_t& cw) {
+  struct { int64_t h, w; } img{img_h, img_w};
   const double area = static_cast<double>(img.h * img.w);
   for (int attempt = 0; attempt < 10; ++attempt) {
     const double target = area * rng.uniform(a[2], a[3]);
@@ -191,6 +192,25 @@ void resized_crop_params(const Image& img, const std::vector<double>& a, Rng& rn
   }
   top = (img.h - ch) / 2;
   left = (img.w - cw) / 2;
+}
+
+// torchvision's RandomAffine.get_params, in its order of draws: angle, tx, ty (pixels), scale, shear x, shear y.
+void affine_params(int64_t img_h, int64_t img_w, const std::vector<double>& a, Rng& rng, double out[6]) {
+  out[0] = rng.uniform(a[0], a[1]);
+  const double max_dx = a[2] * static_cast<double>(img_w), max_dy = a[3] * static_cast<double>(img_h);
+  out[1] = max_dx > 0 ? static_cast<double>(round_half_even(rng.uniform(-max_dx, max_dx))) : 0.0;
+  out[2] = max_dy > 0 ? static_cast<double>(round_half_even(rng.uniform(-max_dy, max_dy))) : 0.0;
+  out[3] = a[4] == a[5] ? a[4] : rng.uniform(a[4], a[5]);
+  out[4] = a[6] == a[7] ? a[6] : rng.uniform(a[6], a[7]);
+  out[5] = a[8] == a[9] ? a[8] : rng.uniform(a[8], a[9]);
+}
+
+// torchvision's ColorJitter.get_params: a random order of the four adjustments, then a factor for each one
+// that is on (NaN for those that are off).
+void jitter_params(const std::vector<double>& a, Rng& rng, int order[4], double factor[4]) {
+  for (int k = 0; k < 4; ++k) order[k] = k;
+  for (int i = 3; i > 0; --i) std::swap(order[i], order[rng.randint(0, i + 1)]);
+  for (int k = 0; k < 4; ++k) factor[k] = std::isnan(a[2 * k]) ? NAN : rng.uniform(a[2 * k], a[2 * k + 1]);
 }
 
 Image center_crop(const Image& img, int64_t ch, int64_t cw) {
@@ -223,7 +243,7 @@ bool apply(const Program& prog, Image& img, Rng& rng, size_t first, size_t last,
         break;
       case T4J_OP_RANDOM_RESIZED_CROP: {
         int64_t top, left, ch, cw;
-        resized_crop_params(img, a, rng, top, left, ch, cw);
+        resized_crop_params(img.h, img.w, a, rng, top, left, ch, cw);
         img = resize_bilinear(crop(img, top, left, ch, cw), static_cast<int64_t>(a[0]), static_cast<int64_t>(a[1]));
         break;
       }
@@ -243,14 +263,9 @@ bool apply(const Program& prog, Image& img, Rng& rng, size_t first, size_t last,
           angle = a[0]; tx = a[1]; ty = a[2]; scale = a[3]; shx = a[4]; shy = a[5];
           fill_at = 6;
         } else {
-          // torchvision's RandomAffine.get_params, in its order of draws.
-          angle = rng.uniform(a[0], a[1]);
-          const double max_dx = a[2] * static_cast<double>(img.w), max_dy = a[3] * static_cast<double>(img.h);
-          tx = max_dx > 0 ? static_cast<double>(round_half_even(rng.uniform(-max_dx, max_dx))) : 0.0;
-          ty = max_dy > 0 ? static_cast<double>(round_half_even(rng.uniform(-max_dy, max_dy))) : 0.0;
-          scale = a[4] == a[5] ? a[4] : rng.uniform(a[4], a[5]);
-          shx = a[6] == a[7] ? a[6] : rng.uniform(a[6], a[7]);
-          shy = a[8] == a[9] ? a[8] : rng.uniform(a[8], a[9]);
+          double d[6];
+          affine_params(img.h, img.w, a, rng, d);
+          angle = d[0]; tx = d[1]; ty = d[2]; scale = d[3]; shx = d[4]; shy = d[5];
           fill_at = 10;
         }
         double m[6];
@@ -266,12 +281,9 @@ bool apply(const Program& prog, Image& img, Rng& rng, size_t first, size_t last,
         img = hflip(img);
         break;
       case T4J_OP_COLOR_JITTER: {
-        // A random order of the four adjustments, then a factor for each one that is on.
-        int order[4] = {0, 1, 2, 3};
-        for (int i = 3; i > 0; --i) std::swap(order[i], order[rng.randint(0, i + 1)]);
+        int order[4];
         double factor[4];
-        for (int k = 0; k < 4; ++k)
-          factor[k] = std::isnan(a[2 * k]) ? NAN : rng.uniform(a[2 * k], a[2 * k + 1]);
+        jitter_params(a, rng, order, factor);
         for (int k : order)
           if (!std::isnan(factor[k])) adjust(img, k, factor[k]);
         break;
@@ -440,6 +452,55 @@ int t4j_pipeline_output_shape(const double* program, int64_t length, int64_t in_
   out_chw[1] = s.h;
   out_chw[2] = s.w;
   return T4J_OK;
+}
+
+int t4j_pipeline_draw(const double* program, int64_t length, int64_t h, int64_t w, int64_t seed, double* out,
+                      int64_t* count, char* error, int64_t error_size) {
+  Program prog;
+  std::string message;
+  if (!out || !count || h <= 0 || w <= 0) return T4J_BAD_ARGUMENT;
+  if (!parse(program, length, prog, message)) {
+    write_message(error, error_size, 0, message);
+    return T4J_BAD_ARGUMENT;
+  }
+  if (prog.steps.size() != 1) {
+    write_message(error, error_size, 0, "draws are read from a program of one random step");
+    return T4J_BAD_ARGUMENT;
+  }
+  Rng rng(static_cast<uint64_t>(seed));
+  const Step& st = prog.steps[0];
+  switch (st.op) {
+    case T4J_OP_RANDOM_RESIZED_CROP: {
+      int64_t top, left, ch, cw;
+      resized_crop_params(h, w, st.a, rng, top, left, ch, cw);
+      out[0] = static_cast<double>(top); out[1] = static_cast<double>(left);
+      out[2] = static_cast<double>(ch); out[3] = static_cast<double>(cw);
+      *count = 4;
+      return T4J_OK;
+    }
+    case T4J_OP_RANDOM_ROTATION:
+      out[0] = rng.uniform(st.a[0], st.a[1]);  // as apply() draws it
+      *count = 1;
+      return T4J_OK;
+    case T4J_OP_RANDOM_AFFINE:
+      affine_params(h, w, st.a, rng, out);
+      *count = 6;
+      return T4J_OK;
+    case T4J_OP_COLOR_JITTER: {
+      int order[4];
+      jitter_params(st.a, rng, order, out + 4);
+      for (int k = 0; k < 4; ++k) out[k] = order[k];
+      *count = 8;
+      return T4J_OK;
+    }
+    case T4J_OP_RANDOM_HFLIP:
+      out[0] = rng.uniform(0.0, 1.0) < st.a[0] ? 1.0 : 0.0;  // as apply() draws it
+      *count = 1;
+      return T4J_OK;
+    default:
+      write_message(error, error_size, 0, "the step draws nothing");
+      return T4J_BAD_ARGUMENT;
+  }
 }
 
 int t4j_image_info(const char* path, int64_t* hwc, char* error, int64_t error_size) {

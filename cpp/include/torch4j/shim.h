@@ -73,6 +73,13 @@ TORCH4J_API int t4j_pipeline_output_shape(const double* program, int64_t length,
                                           int64_t in_c, int quantized, int64_t* out_chw, char* error,
                                           int64_t error_size);
 
+/* The random parameters a program of one random step draws for an h x w image with `seed`, as the pipeline
+ * draws them (for checking the sampling against torchvision's): RandomResizedCrop top, left, h, w;
+ * RandomRotation angle; RandomAffine angle, tx, ty, scale, shear_x, shear_y; ColorJitter order[4] then
+ * factor[4] (NaN: off); RandomHorizontalFlip 1 or 0. Writes up to 8 values to out and their number to count. */
+TORCH4J_API int t4j_pipeline_draw(const double* program, int64_t length, int64_t h, int64_t w, int64_t seed,
+                                  double* out, int64_t* count, char* error, int64_t error_size);
+
 /* Height, width and channels (always 3: images are read as RGB) of a JPEG or PNG file, from its header. */
 TORCH4J_API int t4j_image_info(const char* path, int64_t* hwc, char* error, int64_t error_size);
 

@@ -1,5 +1,6 @@
 package dev.torch4j.cli;
 
+import dev.torch4j.recipes.ImageRecipe;
 import dev.torch4j.data.Dataset;
 import dev.torch4j.data.Datasets;
 import dev.torch4j.data.ImageFolder;

@@ -1,5 +1,8 @@
 package dev.torch4j.cli;
 
+import dev.torch4j.recipes.ImageRecipe;
+import dev.torch4j.recipes.Recipes;
+import dev.torch4j.recipes.Recipe;
 import com.google.gson.GsonBuilder;
 import dev.torch4j.data.Datasets;
 import dev.torch4j.data.FashionMnist;
@@ -65,6 +68,9 @@ final class TrainCommand {
         String name = a.require("recipe");
         if (name.equals(TransferStudy.NAME)) return TransferStudy.run(a, out);
         Recipe r = Recipes.get(name);
+        if (r == null && Recipes.image(name) == null) {
+            throw new IllegalArgumentException("unknown recipe '" + name + "'; known: " + String.join(", ", Recipes.names()) + ", " + TransferStudy.NAME);
+        }
         if (r == null) return ImageTrainCommand.run(a, Recipes.image(name), snapshots, out);
         String dataDir = a.get("data", null);
         int epochs = a.getInt("epochs", r.epochs() > 0 ? r.epochs() : 0);

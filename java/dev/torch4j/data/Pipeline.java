@@ -110,6 +110,24 @@ public final class Pipeline {
         return Arrays.equals(a, b) ? a : null;
     }
 
+    /**
+     * The random parameters the native pipeline draws for one random {@code step} on an h x w image with
+     * {@code seed} (see the shim's t4j_pipeline_draw for their order): the sampling checked against torchvision's.
+     */
+    static double[] draws(Transform step, long h, long w, long seed) {
+        Shim.require("The image pipeline");
+        double[] prog = step.encode();
+        try (DoublePointer p = new DoublePointer(prog); DoublePointer out = new DoublePointer(8); LongPointer count = new LongPointer(1);
+             BytePointer err = messageSlots(1)) {
+            if (NativeShim.t4j_pipeline_draw(p, prog.length, h, w, seed, out, count, err, MESSAGE_BYTES) != NativeShim.OK) {
+                throw new IllegalArgumentException(message(err, 0) + " in " + step);
+            }
+            double[] d = new double[Math.toIntExact(count.get(0))];
+            out.get(d);
+            return d;
+        }
+    }
+
     /** A sample's seed: depends on (seed, epoch, index) only. */
     public static long sampleSeed(long seed, long epoch, long index) {
         long z = seed * 0x9E3779B97F4A7C15L + epoch * 0xC2B2AE3D27D4EB4FL + index * 0x165667B19E3779F9L;

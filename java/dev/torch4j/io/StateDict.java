@@ -186,7 +186,7 @@ public final class StateDict {
     /**
      * Throws a {@link StateDictException} when these values do not fit {@code target} (a model's state dict, named
      * {@code owner} in the message): shapes must agree and floating-point values be finite (unless
-     * {@link #allowNonFinite()}); when strict, missing and unexpected keys are errors too, otherwise they are returned.
+     * {@link #allowNonFinite(boolean)}); when strict, missing and unexpected keys are errors too, otherwise they are returned.
      * Changes nothing: {@code Layer.loadStateDict} calls it before it copies.
      */
     public LoadResult checkFits(Map<String, Tensor> target, String owner, boolean strict) {

@@ -309,7 +309,7 @@ public abstract class Layer implements AutoCloseable {
 
     /**
      * Copies values from {@code state} into this module's parameters and buffers (converting device and dtype).
-     * Shapes must agree and values be finite ({@link StateDict#allowNonFinite()} allows NaN and infinities); when
+     * Shapes must agree and values be finite ({@link StateDict#allowNonFinite(boolean)} allows NaN and infinities); when
      * strict, missing and unexpected keys are errors too, otherwise they are returned. Nothing changes on an error.
      */
     public StateDict.LoadResult loadStateDict(StateDict state, boolean strict) {

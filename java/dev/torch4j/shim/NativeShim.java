@@ -52,6 +52,10 @@ public final class NativeShim {
             long inH, long inW, long inC, int quantized, @Cast("int64_t*") LongPointer outChw,
             @Cast("char*") BytePointer error, long errorSize);
 
+    public static native int t4j_pipeline_draw(@Cast("const double*") DoublePointer program, long length, long h, long w,
+            long seed, @Cast("double*") DoublePointer out, @Cast("int64_t*") LongPointer count, @Cast("char*") BytePointer error,
+            long errorSize);
+
     public static native int t4j_image_info(@Cast("const char*") BytePointer path, @Cast("int64_t*") LongPointer hwc,
             @Cast("char*") BytePointer error, long errorSize);
 

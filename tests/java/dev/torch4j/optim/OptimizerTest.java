@@ -103,7 +103,7 @@ class OptimizerTest {
 
     @Test void misuseIsExplained() {
         assertThatThrownBy(() -> Sgd.of(0.1).step()).hasMessageContaining("optimizer.on(model)");
-        assertThatThrownBy(() -> Sgd.of(-1)).hasMessageContaining("learning rate must be >= 0");
+        assertThatThrownBy(() -> Sgd.of(-1)).hasMessage("Sgd lr must be >= 0, got -1.0");
         Sequential frozen = Sequential.of(Linear.of(2, 2));
         frozen.freeze();
         assertThatThrownBy(() -> Adam.of(1e-3).on(frozen)).hasMessageContaining("no trainable parameters");

@@ -1,4 +1,4 @@
-package dev.torch4j.cli;
+package dev.torch4j.recipes;
 
 import dev.torch4j.data.Pipeline;
 import dev.torch4j.nn.Layer;
@@ -16,12 +16,12 @@ import java.util.function.Supplier;
  * {@code backbone} whose ImageNet weights {@code model} receives (null otherwise), may have a scheduler, and
  * with {@code cacheFeatures} train their head on features computed once (seed 002's fast feature extraction).
  */
-record ImageRecipe(String name, String seed, String description, Function<Path, Layer> model, Supplier<Optimizer> optimizer,
+public record ImageRecipe(String name, String seed, String description, Function<Path, Layer> model, Supplier<Optimizer> optimizer,
                    int batch, int epochs, Pipeline train, Pipeline eval, boolean binary, String backbone,
                    Function<Optimizer, LrScheduler> scheduler, boolean cacheFeatures) {
 
     /** A recipe without pretrained weights. */
-    ImageRecipe(String name, String seed, String description, Supplier<Layer> model, Supplier<Optimizer> optimizer,
+    public ImageRecipe(String name, String seed, String description, Supplier<Layer> model, Supplier<Optimizer> optimizer,
                 int batch, int epochs, Pipeline train, Pipeline eval, boolean binary) {
         this(name, seed, description, weights -> model.get(), optimizer, batch, epochs, train, eval, binary, null, null, false);
     }

@@ -1,22 +1,22 @@
-package dev.torch4j.cli;
+package dev.torch4j.recipes;
 
-import dev.torch4j.cli.Recipe.Norm;
+import dev.torch4j.recipes.Recipe.Norm;
 import dev.torch4j.optim.Adam;
 import dev.torch4j.optim.Sgd;
 import dev.torch4j.optim.StepLR;
-import dev.torch4j.recipes.VggTransfer;
+
 import dev.torch4j.data.Pipeline;
 import dev.torch4j.data.Transform;
 import dev.torch4j.data.Transforms;
-import dev.torch4j.recipes.CatClassifier;
-import dev.torch4j.recipes.SeedModels;
+
+
 
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The recipes of the seeds, by name: MNIST-type ones and cats-vs-dogs ones on an image folder. */
-final class Recipes {
+/** The recipes of the tutorials (seeds 000-004), by name, as the CLI and the examples run them: MNIST-type ones and cats-vs-dogs ones on an image folder. */
+public final class Recipes {
     private static final Map<String, Recipe> ALL = new LinkedHashMap<>();
     private static final Map<String, ImageRecipe> IMAGES = new LinkedHashMap<>();
     private static final Transform IMAGENET = Transforms.normalize(new double[] {0.485, 0.456, 0.406}, new double[] {0.229, 0.224, 0.225});
@@ -87,27 +87,28 @@ final class Recipes {
         IMAGES.put(r.name(), r);
     }
 
-    static List<Recipe> all() {
+    public static List<Recipe> all() {
         return List.copyOf(ALL.values());
     }
 
-    static List<ImageRecipe> images() {
+    public static List<ImageRecipe> images() {
         return List.copyOf(IMAGES.values());
     }
 
-    /** The MNIST-type recipe of that name, or null when it is an image recipe. */
-    static Recipe get(String name) {
-        Recipe r = ALL.get(name);
-        if (r == null && !IMAGES.containsKey(name)) {
-            List<String> known = new java.util.ArrayList<>(ALL.keySet());
-            known.addAll(IMAGES.keySet());
-            throw new IllegalArgumentException("unknown recipe '" + name + "'; known: " + String.join(", ", known) + ", " + TransferStudy.NAME
-                    );
-        }
-        return r;
+    /** The MNIST-type recipe of that name, or null (an image recipe, or none). */
+    public static Recipe get(String name) {
+        return ALL.get(name);
     }
 
-    static ImageRecipe image(String name) {
+    /** Every recipe's name: the MNIST-type ones, then the image ones. */
+    public static List<String> names() {
+        List<String> known = new java.util.ArrayList<>(ALL.keySet());
+        known.addAll(IMAGES.keySet());
+        return known;
+    }
+
+    /** The image recipe of that name, or null. */
+    public static ImageRecipe image(String name) {
         return IMAGES.get(name);
     }
 }

@@ -1,8 +1,8 @@
-package dev.torch4j.cli;
+package dev.torch4j.recipes;
 
 import dev.torch4j.nn.Sequential;
 import dev.torch4j.vision.ResNet;
-import dev.torch4j.recipes.SeedModels;
+
 import dev.torch4j.vision.Vgg;
 import dev.torch4j.vision.Weights;
 import dev.torch4j.vision.Zoo;
@@ -10,15 +10,15 @@ import dev.torch4j.vision.Zoo;
 import java.nio.file.Path;
 
 /** The transfer recipes' models with their pretrained weights loaded. */
-final class TransferModels {
+public final class TransferModels {
     private TransferModels() {}
 
     /** Seed 000: ResNet18 with ImageNet weights, then frozen with a new two-class head. */
-    static ResNet s0ResNet18(Path weights) {
+    public static ResNet s0ResNet18(Path weights) {
         return SeedModels.s0ResNet18(Weights.load(ResNet.resnet18(Zoo.IMAGENET_CLASSES), weights));
     }
 
-    static Sequential vgg16Features(Path weights) {
+    public static Sequential vgg16Features(Path weights) {
         return Weights.vggFeatures(Vgg.VGG16, false, weights);
     }
 }
