@@ -58,7 +58,7 @@ final class TransferStudy {
     }
 
     /** The classes from {@code from} to {@code from + 4}, labels shifted to 0-4; at most {@code perClass} of each (0: all). */
-    static TensorDataset classes(TensorDataset data, int from, int perClass, long seed) {
+    static TensorDataset classes(dev.torch4j.data.ByteImageDataset data, int from, int perClass, long seed) {
         long[] labels = data.targets().toLongArray();
         List<Long> order = new ArrayList<>();
         for (long i = 0; i < labels.length; i++) order.add(i);
@@ -95,9 +95,8 @@ final class TransferStudy {
         out.printf(Locale.ROOT, "recipe %s: %s%n", NAME, DESCRIPTION);
         out.printf(Locale.ROOT, "data: %s%n", dataDir == null ? "embedded Fashion-MNIST sample" : data.source());
         try (Scope scope = Scope.open()) {
-            Normalization norm = Normalization.fromData(data.train().inputs());
-            TensorDataset train = new TensorDataset(norm.apply(data.train().inputs()), data.train().targets());
-            TensorDataset test = new TensorDataset(norm.apply(data.test().inputs()), data.test().targets());
+            Normalization norm = Normalization.fromData(data.train(null));
+            dev.torch4j.data.ByteImageDataset train = data.train(norm), test = data.test(norm);
             TensorDataset sourceTrain = classes(train, 0, 0, seed), sourceTest = classes(test, 0, 0, seed);
             TensorDataset targetTest = classes(test, 5, 0, seed);
 

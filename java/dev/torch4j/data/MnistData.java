@@ -16,8 +16,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * An MNIST-format data set (MNIST, Fashion-MNIST): training and test sets, images float32 [N, 1, 28, 28] in
- * [0, 1], labels int64 [N]. Use {@link Mnist#load()} or {@link FashionMnist#load()}.
+ * An MNIST-format data set (MNIST, Fashion-MNIST): training and test sets, labels int64 [N]. The images are held
+ * as their bytes; {@link #train(Normalization)} and {@link #test(Normalization)} give data sets that convert each
+ * batch when it is taken (a quarter of the memory), {@link #train()} and {@link #test()} the images as float32
+ * [N, 1, 28, 28] in [0, 1] (made when first asked for). Use {@link Mnist#load()} or {@link FashionMnist#load()}.
  */
 public final class MnistData {
     static final String[] FILES = {"train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"};
@@ -25,23 +27,42 @@ public final class MnistData {
     /** What identifies a data set in this format: its directory name, download mirrors and the md5 of each .gz file. */
     record Spec(String name, List<String> mirrors, Map<String, String> md5, List<String> classes) {}
 
-    private final TensorDataset train, test;
+    private final ByteImageDataset trainBytes, testBytes;
+    private TensorDataset train, test;
     private final List<String> classes;
     private final Path source;
 
-    private MnistData(TensorDataset train, TensorDataset test, List<String> classes, Path source) {
-        this.train = train;
-        this.test = test;
+    private MnistData(ByteImageDataset train, ByteImageDataset test, List<String> classes, Path source) {
+        this.trainBytes = train;
+        this.testBytes = test;
         this.classes = classes;
         this.source = source;
     }
 
-    public TensorDataset train() {
+    /** The training images as float32 [N, 1, 28, 28] in [0, 1] (188 MB for 60,000: made on first call, then kept). */
+    public synchronized TensorDataset train() {
+        if (train == null) train = floats(trainBytes);
         return train;
     }
 
-    public TensorDataset test() {
+    public synchronized TensorDataset test() {
+        if (test == null) test = floats(testBytes);
         return test;
+    }
+
+    /** The training set, each batch converted from the stored bytes ({@code v / 255}, then {@code norm} if not null). */
+    public ByteImageDataset train(Normalization norm) {
+        return norm == null ? trainBytes : new ByteImageDataset(trainBytes.pixels(), trainBytes.targets(), norm);
+    }
+
+    public ByteImageDataset test(Normalization norm) {
+        return norm == null ? testBytes : new ByteImageDataset(testBytes.pixels(), testBytes.targets(), norm);
+    }
+
+    private static TensorDataset floats(ByteImageDataset bytes) {
+        try (Scope s = Scope.open()) {
+            return new TensorDataset(s.keep(bytes.inputs()), bytes.targets());
+        }
     }
 
     public List<String> classes() {
@@ -108,9 +129,10 @@ public final class MnistData {
                 java.io.InputStream in = MnistData.class.getResourceAsStream(name);
                 if (in == null) throw new IllegalStateException("resource " + name + " is missing from the class path (a damaged torch4j jar?)");
                 Tensor u8 = Idx.read(in, name);
-                t[i] = s.keep(i % 2 == 0 ? u8.float32().div(255).unsqueeze(1) : u8.int64());
+                t[i] = s.keep(i % 2 == 0 ? u8.unsqueeze(1).contiguous() : u8.int64());
             }
-            return new MnistData(new TensorDataset(t[0], t[1]), new TensorDataset(t[2], t[3]), spec.classes(), Path.of("jar:" + resourceDir));
+            return new MnistData(new ByteImageDataset(t[0], t[1], null), new ByteImageDataset(t[2], t[3], null), spec.classes(),
+                    Path.of("jar:" + resourceDir));
         }
     }
 
@@ -129,8 +151,8 @@ public final class MnistData {
 
     private static MnistData read(Spec spec, Path dir) {
         try (Scope s = Scope.open()) {
-            TensorDataset train = new TensorDataset(s.keep(images(find(dir, FILES[0]))), s.keep(labels(find(dir, FILES[1]))));
-            TensorDataset test = new TensorDataset(s.keep(images(find(dir, FILES[2]))), s.keep(labels(find(dir, FILES[3]))));
+            ByteImageDataset train = new ByteImageDataset(s.keep(images(find(dir, FILES[0]))), s.keep(labels(find(dir, FILES[1]))), null);
+            ByteImageDataset test = new ByteImageDataset(s.keep(images(find(dir, FILES[2]))), s.keep(labels(find(dir, FILES[3]))), null);
             return new MnistData(train, test, spec.classes(), dir);
         }
     }
@@ -138,7 +160,7 @@ public final class MnistData {
     private static Tensor images(Path f) {
         Tensor u8 = Idx.read(f);
         if (u8.dim() != 3) throw new IllegalArgumentException(f + " holds " + u8.dim() + "-d data; images must be [N, H, W]");
-        return u8.float32().div(255).unsqueeze(1);
+        return u8.unsqueeze(1).contiguous();
     }
 
     private static Tensor labels(Path f) {

@@ -26,8 +26,23 @@ public final class Normalization {
      */
     public static Normalization fromData(Tensor images) {
         if (images.dim() != 4) throw new IllegalArgumentException("expected images [N, C, H, W], got " + Arrays.toString(images.shape()));
-        Tensor perChannel = images.transpose(0, 1).flatten(1);
-        return new Normalization(perChannel.mean(1, false).toFloatArray(), Tensor.wrap(perChannel.handle().std(new long[] {1}, true, false)).toFloatArray());
+        try (dev.torch4j.tensor.Scope scope = dev.torch4j.tensor.Scope.open()) { // the channel-major copy is freed at once
+            Tensor perChannel = images.transpose(0, 1).flatten(1);
+            return new Normalization(perChannel.mean(1, false).toFloatArray(), Tensor.wrap(perChannel.handle().std(new long[] {1}, true, false)).toFloatArray());
+        }
+    }
+
+    /**
+     * {@link #fromData} of the images {@code v / 255} of a {@link ByteImageDataset}, with the same values (the float
+     * copy it needs lives only while it is computed).
+     */
+    public static Normalization fromData(ByteImageDataset images) {
+        try (dev.torch4j.tensor.Scope scope = dev.torch4j.tensor.Scope.open()) {
+            Tensor px = images.pixels();
+            long c = px.dim() == 4 ? px.size(1) : 1;
+            // divided in place: one float copy of the images at a time (the bits of float32().div(255))
+            return fromData(px.float32().div_(255).reshape(px.size(0), c, px.size(px.dim() - 2), px.size(px.dim() - 1)));
+        }
     }
 
     public float[] mean() {
@@ -45,7 +60,8 @@ public final class Normalization {
             throw new IllegalArgumentException("normalisation for " + mean.length + " channels cannot apply to images " + Arrays.toString(images.shape()));
         }
         long[] shape = images.dim() == 4 ? new long[] {1, mean.length, 1, 1} : new long[] {mean.length, 1, 1};
-        return images.sub(Tensor.of(mean, shape).to(images.device())).div(Tensor.of(std, shape).to(images.device()));
+        // in a scope of its own: the intermediate (as large as the images) is freed now, not when the GC runs
+        return dev.torch4j.tensor.Scope.run(() -> images.sub(Tensor.of(mean, shape).to(images.device())).div(Tensor.of(std, shape).to(images.device())));
     }
 
     /** The dataset with its inputs normalised. */
