@@ -29,7 +29,7 @@ public final class FashionMnistLeNet {
         TensorDataset test = new TensorDataset(data.test().inputs().sub(mean).div(std), data.test().targets());
 
         Layer lenet = Generator.seeded(42).call(LeNet::new); // the same weights as torch.manual_seed(42) then LeNet()
-        Trainer trainer = Trainer.of(lenet).optimizer(Adam.of(1e-3)).epochs(epochs).batchSize(64).seed(42).device(Device.auto());
+        Trainer trainer = Trainer.of(lenet).callbacks(ProgressPrinter.console()).optimizer(Adam.of(1e-3)).epochs(epochs).batchSize(64).seed(42).device(Device.auto());
         History history = trainer.fit(train, null);
         double accuracy = trainer.evaluate(test).accuracy();
         double[] seconds = history.series("seconds");

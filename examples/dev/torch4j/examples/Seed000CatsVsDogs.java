@@ -44,7 +44,7 @@ public final class Seed000CatsVsDogs {
         Torch.manualSeed(42);
         Layer model = SeedModels.s0CatDog();
         System.out.println(model.summary(1, 3, 128, 128));
-        Trainer trainer = Trainer.of(model).optimizer(Sgd.of(0.06)).epochs(epochs).batchSize(512).seed(42).device(Device.auto());
+        Trainer trainer = Trainer.of(model).callbacks(ProgressPrinter.console()).optimizer(Sgd.of(0.06)).epochs(epochs).batchSize(512).seed(42).device(Device.auto());
         History history = trainer.fit(train, valid);
         history.plot(Path.of("s0-catdog-curves.png"));
 

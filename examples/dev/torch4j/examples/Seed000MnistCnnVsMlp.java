@@ -37,7 +37,7 @@ public final class Seed000MnistCnnVsMlp {
             Torch.manualSeed(42);
             Layer model = SeedModels.get(name).create();
             System.out.println(model.summary(1, 1, 28, 28));
-            Trainer trainer = Trainer.of(model).optimizer(Sgd.of(0.06)).epochs(epochs).batchSize(512).seed(42).device(Device.auto());
+            Trainer trainer = Trainer.of(model).callbacks(ProgressPrinter.console()).optimizer(Sgd.of(0.06)).epochs(epochs).batchSize(512).seed(42).device(Device.auto());
             trainer.fit(split.get(0), split.get(1));
             Evaluation e = trainer.evaluate(test);
             System.out.printf("%s: test loss %.4f, test accuracy %.4f%n%n", name, e.loss(), e.accuracy());

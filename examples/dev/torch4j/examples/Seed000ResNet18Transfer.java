@@ -37,7 +37,7 @@ public final class Seed000ResNet18Transfer {
         List<Subset> split = Datasets.randomSplit(photos, 42, n - test - valid, valid, test);
         ImageFolder unaugmented = photos.pipeline(plain);
 
-        Trainer trainer = Trainer.of(resnet18).optimizer(Sgd.of(0.06))       // binds the trainable parameters: fc only
+        Trainer trainer = Trainer.of(resnet18).callbacks(ProgressPrinter.console()).optimizer(Sgd.of(0.06))       // binds the trainable parameters: fc only
                 .scheduler(o -> StepLR.of(o, 5, 0.1)).epochs(epochs).batchSize(512).seed(42).device(Device.auto());
         trainer.fit(split.get(0), new Subset(unaugmented, split.get(1).indices()));
         Evaluation e = trainer.evaluate(new Subset(unaugmented, split.get(2).indices()));

@@ -34,7 +34,7 @@ public final class Seed001CnnPooling {
             Layer model = SeedModels.get(name).create();
             System.out.println(model.summary(1, 1, 28, 28));
             // The seed measures test accuracy while it trains: the test set is the validation set here.
-            Trainer trainer = Trainer.of(model).optimizer(Sgd.of(0.01)).batchSize(100).seed(42).device(Device.auto())
+            Trainer trainer = Trainer.of(model).callbacks(ProgressPrinter.console()).optimizer(Sgd.of(0.01)).batchSize(100).seed(42).device(Device.auto())
                     .iterations(iterations, Math.min(500, iterations));
             trainer.fit(data.train(), data.test());
             Evaluation e = trainer.evaluate(data.test());

@@ -44,7 +44,7 @@ public final class Seed002CatClassifier {
         System.out.println(model.summary(1, 3, 150, 150));
 
         Checkpoint best = Checkpoint.bestBy("val_loss", Path.of(name + "-best.safetensors"));
-        Trainer trainer = Trainer.of(model).loss(Loss.bceWithLogits()).optimizer(optimizer).epochs(epochs).batchSize(64).seed(42)
+        Trainer trainer = Trainer.of(model).callbacks(ProgressPrinter.console()).loss(Loss.bceWithLogits()).optimizer(optimizer).epochs(epochs).batchSize(64).seed(42)
                 .device(Device.auto()).callbacks(best);
         History history = trainer.fit(train, valid);
         history.plot(Path.of(name + "-curves.png"));

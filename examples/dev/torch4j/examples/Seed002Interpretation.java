@@ -37,7 +37,7 @@ public final class Seed002Interpretation {
 
         Torch.manualSeed(42);
         Sequential cnn = SeedModels.s2Gap(); // conv 0, relu 1, pool 2, conv 3, relu 4, pool 5, conv 6, relu 7, GAP, flatten, fc
-        Trainer trainer = Trainer.of(cnn).optimizer(Adam.of(1e-3)).epochs(epochs).batchSize(64).seed(42);
+        Trainer trainer = Trainer.of(cnn).callbacks(ProgressPrinter.console()).optimizer(Adam.of(1e-3)).epochs(epochs).batchSize(64).seed(42);
         History history = trainer.fit(data.train(), data.test());
         history.plot(out.resolve("curves.png"));
 

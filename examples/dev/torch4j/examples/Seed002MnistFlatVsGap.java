@@ -37,7 +37,7 @@ public final class Seed002MnistFlatVsGap {
             Torch.manualSeed(42);
             Layer model = SeedModels.get(name).create();
             System.out.println(model.summary(1, 1, 28, 28));
-            Trainer trainer = Trainer.of(model).optimizer(Adam.of(1e-3)).epochs(epochs).batchSize(64).seed(42).device(Device.auto());
+            Trainer trainer = Trainer.of(model).callbacks(ProgressPrinter.console()).optimizer(Adam.of(1e-3)).epochs(epochs).batchSize(64).seed(42).device(Device.auto());
             History history = trainer.fit(split.get(0), split.get(1));
             history.plot(Path.of(name + "-curves.png"));
             Evaluation e = trainer.evaluate(test);

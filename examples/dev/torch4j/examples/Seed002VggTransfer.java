@@ -63,7 +63,7 @@ public final class Seed002VggTransfer {
     }
 
     static void report(String name, Layer model, dev.torch4j.data.Dataset train, dev.torch4j.data.Dataset valid, int epochs) {
-        Trainer trainer = Trainer.of(model).loss(Loss.bceWithLogits()).optimizer(Adam.of(1e-4)).epochs(epochs).batchSize(32).seed(42)
+        Trainer trainer = Trainer.of(model).callbacks(ProgressPrinter.console()).loss(Loss.bceWithLogits()).optimizer(Adam.of(1e-4)).epochs(epochs).batchSize(32).seed(42)
                 .device(Device.auto());
         trainer.fit(train, valid);
         Evaluation e = trainer.evaluate(valid);

@@ -34,7 +34,7 @@ public final class Seed003FashionLeNet {
         LeNet model = new LeNet();
         System.out.println(model.summary(1, 1, 28, 28));
         Checkpoint best = Checkpoint.bestBy("val_loss", Path.of("s3-lenet-best.safetensors"));
-        Trainer trainer = Trainer.of(model).optimizer(Adam.of(1e-3)).epochs(epochs).batchSize(64).seed(1234)
+        Trainer trainer = Trainer.of(model).callbacks(ProgressPrinter.console()).optimizer(Adam.of(1e-3)).epochs(epochs).batchSize(64).seed(1234)
                 .device(Device.auto()).callbacks(best);
         History history = trainer.fit(split.get(0), split.get(1));
         history.plot(Path.of("s3-lenet-curves.png"));

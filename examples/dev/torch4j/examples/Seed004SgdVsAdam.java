@@ -26,7 +26,7 @@ public final class Seed004SgdVsAdam {
     static void run(String name, Optimizer optimizer, int epochs, MnistData data) {
         System.out.println("Train Model (" + name + " Optimizer)");
         Torch.manualSeed(42);
-        Trainer trainer = Trainer.of(new SameConvNet())
+        Trainer trainer = Trainer.of(new SameConvNet()).callbacks(ProgressPrinter.console())
                 .loss(Loss.crossEntropy())
                 .optimizer(optimizer)
                 .epochs(epochs).batchSize(128).shuffle(false).seed(42)

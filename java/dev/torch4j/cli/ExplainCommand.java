@@ -305,7 +305,11 @@ final class ExplainCommand {
         model.eval();
         List<Tensor> parts = new ArrayList<>();
         try (Torch.NoGrad g = Torch.noGrad()) {
-            for (long i = 0; i < images.size(0); i += 500) parts.add(model.call(images.slice(0, i, Math.min(images.size(0), i + 500))));
+            for (long i = 0; i < images.size(0); i += 500) {
+                try (Scope batch = Scope.open()) { // only the outputs outlive the batch
+                    parts.add(batch.keep(model.call(images.slice(0, i, Math.min(images.size(0), i + 500)))));
+                }
+            }
         }
         return Tensor.cat(parts, 0);
     }

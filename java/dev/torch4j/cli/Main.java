@@ -39,6 +39,14 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
+        // torch4j frees native memory with scopes, not through the GC. JavaCPP's default limit on the process's physical
+        // memory (a multiple of -Xmx) counts libtorch's code and data too and refused small heaps with room to spare;
+        // without it the OS's limits apply. Set the property to keep a limit (see docs/memory.md).
+        if (System.getProperty("org.bytedeco.javacpp.maxPhysicalBytes") == null) System.setProperty("org.bytedeco.javacpp.maxPhysicalBytes", "0");
+        // library log lines (System.Logger, routed to java.util.logging here) on one line each, not Java's two-line default
+        if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
+            System.setProperty("java.util.logging.SimpleFormatter.format", "torch4j %4$s: %5$s%6$s%n");
+        }
         System.exit(run(args, System.out, System.err));
     }
 
@@ -72,8 +80,23 @@ public final class Main {
         } catch (ModelException | IllegalArgumentException | IllegalStateException | dev.torch4j.io.StateDictException
                  | java.io.UncheckedIOException e) {
             err.println("torch4j " + command + ": " + e.getMessage());
+            return 1;        } catch (OutOfMemoryError e) {
+            err.println("torch4j " + command + ": out of memory: " + e.getMessage() + "\n" + memoryAdvice(e));
             return 1;
         }
+    }
+
+    /** Which setting to raise for an OutOfMemoryError (docs/memory.md has them all). */
+    static String memoryAdvice(OutOfMemoryError e) {
+        String m = String.valueOf(e.getMessage());
+        if (m.contains("maxPhysicalBytes")) {
+            return "  JavaCPP's limit on the process's memory was reached: raise -Dorg.bytedeco.javacpp.maxPhysicalBytes=SIZE (0: no limit)";
+        }
+        if (m.contains("maxBytes")) return "  JavaCPP's limit on native buffers was reached: raise -Dorg.bytedeco.javacpp.maxBytes=SIZE";
+        if (m.contains("Java heap") || m.contains("GC overhead")) {
+            return "  the Java heap is full: raise -Xmx (e.g. java -Xmx512m -jar torch4j.jar ...); tensors live outside it";
+        }
+        return "  the process ran out of memory: lower --batch-size, or give it more memory (docs/memory.md)";
     }
 
     private static int version(Args a, PrintStream out) {

@@ -14,7 +14,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
-import java.util.logging.Logger;
 
 /**
  * Fetches one file over HTTP(S) into place: written to a temporary file beside the target, its digest checked,
@@ -22,7 +21,7 @@ import java.util.logging.Logger;
  * Progress is logged every few seconds for large files.
  */
 public final class Download {
-    private static final Logger LOG = Logger.getLogger(Download.class.getName());
+    private static final System.Logger LOG = System.getLogger(Download.class.getName()); // the application's logging receives it
 
     private Download() {}
 
@@ -35,7 +34,7 @@ public final class Download {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).followRedirects(HttpClient.Redirect.NORMAL).build();
         Path tmp = dev.torch4j.io.AtomicFiles.newTempFor(target);
         try {
-            LOG.info("downloading " + url);
+            LOG.log(System.Logger.Level.INFO, "downloading " + url);
             HttpResponse<InputStream> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofMinutes(30)).build(),
                     HttpResponse.BodyHandlers.ofInputStream());
             if (r.statusCode() != 200) throw new IOException(url + " answered HTTP " + r.statusCode());
@@ -49,7 +48,7 @@ public final class Download {
                     digest.update(buf, 0, n);
                     done += n;
                     if (System.nanoTime() - lastReport > 5_000_000_000L) {
-                        LOG.info(String.format("%s: %d%s MB", target.getFileName(), done >> 20, total > 0 ? " of " + (total >> 20) : ""));
+                        LOG.log(System.Logger.Level.INFO, String.format("%s: %d%s MB", target.getFileName(), done >> 20, total > 0 ? " of " + (total >> 20) : ""));
                         lastReport = System.nanoTime();
                     }
                 }

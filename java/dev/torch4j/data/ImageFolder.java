@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.logging.Logger;
 import java.util.stream.Stream;
 
 /**
@@ -27,7 +26,7 @@ import java.util.stream.Stream;
  * is logged once and left out of its batch.
  */
 public final class ImageFolder implements Dataset {
-    private static final Logger LOG = Logger.getLogger(ImageFolder.class.getName());
+    private static final System.Logger LOG = System.getLogger(ImageFolder.class.getName()); // the application's logging receives it
     private static final Set<String> EXTENSIONS = Set.of("jpg", "jpeg", "png");
 
     private final Path root;
@@ -96,7 +95,7 @@ public final class ImageFolder implements Dataset {
                     + (empty.size() > 1 ? "es " : " ") + String.join(", ", empty));
         }
         if (!ignored.isEmpty()) {
-            LOG.info("image folder " + root + ": ignored " + ignored.size() + " file(s) that are not .jpg, .jpeg or .png, e.g. " + ignored.get(0));
+            LOG.log(System.Logger.Level.INFO, "image folder " + root + ": ignored " + ignored.size() + " file(s) that are not .jpg, .jpeg or .png, e.g. " + ignored.get(0));
         }
         return new ImageFolder(root, List.copyOf(classes), List.copyOf(files), labels.stream().mapToLong(Long::longValue).toArray(),
                 pipeline, 0, 0, false, true, ConcurrentHashMap.newKeySet());
@@ -176,7 +175,7 @@ public final class ImageFolder implements Dataset {
         boolean[] bad = new boolean[indices.length];
         for (Pipeline.Failure f : loaded.failures()) {
             bad[f.index()] = true;
-            if (reported.add(f.path())) LOG.warning("skipping unreadable image " + f.path() + ": " + f.reason());
+            if (reported.add(f.path())) LOG.log(System.Logger.Level.WARNING, "skipping unreadable image " + f.path() + ": " + f.reason());
         }
         long[] keep = java.util.stream.IntStream.range(0, indices.length).filter(i -> !bad[i]).asLongStream().toArray();
         long[] keptTargets = java.util.Arrays.stream(keep).map(i -> targets[(int) i]).toArray();

@@ -6,14 +6,13 @@ import org.bytedeco.javacpp.Pointer;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.logging.Logger;
 
 /**
  * The native shim, loaded on first use. When its library cannot be loaded, everything that does not
  * need it keeps working; {@link #require(String)} explains what is missing, and a warning is logged once.
  */
 public final class Shim {
-    private static final Logger LOG = Logger.getLogger(Shim.class.getName());
+    private static final System.Logger LOG = System.getLogger(Shim.class.getName()); // the application's logging receives it
     private static volatile Boolean loaded;
     private static volatile Throwable loadError;
 
@@ -31,14 +30,14 @@ public final class Shim {
                         Class.forName(NativeShim.class.getName(), true, Shim.class.getClassLoader());
                         loaded = true;
                         if (userPath != null && !loadedFrom().startsWith(Path.of(userPath).toAbsolutePath().normalize().toString())) {
-                            LOG.warning(PATH_PROPERTY + " is " + userPath + " but the shim was loaded from the class path ("
+                            LOG.log(System.Logger.Level.WARNING, PATH_PROPERTY + " is " + userPath + " but the shim was loaded from the class path ("
                                     + loadedFrom() + "), which is searched first: to use yours, take the jar that carries it"
                                     + " (torch4j-native-" + NativePlatform.current() + ".jar or a jar with the shim inside) off the class path");
                         }
                     } catch (Throwable e) {
                         loadError = explain(e, userPath());
                         loaded = false;
-                        LOG.warning(missingMessage());
+                        LOG.log(System.Logger.Level.WARNING, missingMessage());
                     }
                 }
                 l = loaded;

@@ -6,7 +6,6 @@ import org.bytedeco.pytorch.GradMode;
 import org.bytedeco.pytorch.global.torch;
 
 import java.util.function.Supplier;
-import java.util.logging.Logger;
 
 /**
  * Process-wide libtorch settings: start-up, random seed, threads, gradient mode, versions.
@@ -17,7 +16,7 @@ import java.util.logging.Logger;
  * {@code torch4j.blasThreads=N} and {@code torch4j.tuneAllocator=false}.
  */
 public final class Torch {
-    private static final Logger LOG = Logger.getLogger(Torch.class.getName());
+    private static final System.Logger LOG = System.getLogger(Torch.class.getName()); // the application's logging receives it
     /** The libtorch version of the presets torch4j is built on. */
     public static final String LIBTORCH_VERSION = "2.10.0";
     private static volatile boolean initialized;
@@ -42,7 +41,7 @@ public final class Torch {
                 org.bytedeco.openblas.presets.openblas_nolapack.blas_set_num_threads(wanted);
                 blasThreads = org.bytedeco.openblas.presets.openblas_nolapack.blas_get_num_threads();
             } catch (Throwable e) {
-                LOG.warning("could not set OpenBLAS threads (" + e + "); training may be slower");
+                LOG.log(System.Logger.Level.WARNING, "could not set OpenBLAS threads (" + e + "); training may be slower");
             }
             Loader.load(torch.class);
             initialized = true;

@@ -54,7 +54,13 @@ public final class EvalLoop {
         List<Tensor> outs = new ArrayList<>();
         try (ModeScope mode = model.evalScope(); Scope s = Scope.open(); Torch.NoGrad g = Torch.noGrad()) {
             Iterator<Batch> it = DataLoader.sequential(data, batchSize).iterator();
-            while (it.hasNext()) outs.add(model.call(it.next().inputs().to(device)).to(Device.cpu()));
+            while (it.hasNext()) {
+                // a scope per batch keeps only the outputs: with one scope for all, every batch's activations stayed
+                // until the end (3.5 GB for seed 004's model on the 10,000 test images)
+                try (Scope batch = Scope.open()) {
+                    outs.add(batch.keep(model.call(it.next().inputs().to(device)).to(Device.cpu())));
+                }
+            }
             return s.keep(Tensor.cat(outs, 0));
         }
     }

@@ -7,12 +7,15 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Console progress: on a terminal, a bar redrawn in place every 10 steps with the running loss, throughput and ETA
- * (reading the loss from the device only then); otherwise (logs, CI) one plain line per epoch, with every metric the
- * epoch carries.
+ * Progress of a fit. {@link #console()}: on a terminal, a bar redrawn in place every 10 steps with the running loss,
+ * throughput and ETA (reading the loss from the device only then); otherwise (logs, CI) one plain line per epoch,
+ * with every metric the epoch carries. {@link #logger()}: the same line per epoch to {@code System.Logger}
+ * "dev.torch4j.train" at INFO, which is what a {@link Trainer} does when no progress printer is given (a library
+ * prints nothing to stdout unless asked).
  */
 public final class ProgressPrinter implements Callback {
     private static final int REDRAW_EVERY = 10;
+    private static final System.Logger LOG = System.getLogger("dev.torch4j.train");
     private final PrintStream out;
     private final boolean terminal;
     private int epochs;
@@ -27,6 +30,11 @@ public final class ProgressPrinter implements Callback {
     /** System.out, with the bar only when a console is attached. */
     public static ProgressPrinter console() {
         return new ProgressPrinter(System.out, System.console() != null);
+    }
+
+    /** One line per epoch to the logger "dev.torch4j.train" at INFO (the application's logging decides where it goes). */
+    public static ProgressPrinter logger() {
+        return new ProgressPrinter(null, false);
     }
 
     @Override public void onFitStart(FitContext fit) {
@@ -51,6 +59,10 @@ public final class ProgressPrinter implements Callback {
     }
 
     @Override public boolean onEpochEnd(EpochResult r, Layer model) {
+        if (out == null) {
+            LOG.log(System.Logger.Level.INFO, line(r, epochs));
+            return false;
+        }
         if (terminal) out.print("\r");
         out.println(line(r, epochs));
         return false;

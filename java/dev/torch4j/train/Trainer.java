@@ -165,7 +165,10 @@ public final class Trainer {
         return this;
     }
 
-    /** With true, turns the console progress output off (it is on by default). */
+    /**
+     * With true, no progress lines. By default a fit logs one line per epoch ({@link ProgressPrinter#logger()}) unless a
+     * {@link ProgressPrinter} is among the callbacks ({@code ProgressPrinter.console()} prints to stdout).
+     */
     public Trainer quiet(boolean on) {
         progress = !on;
         return this;
@@ -265,7 +268,7 @@ public final class Trainer {
         if (optimizer.groups().isEmpty()) optimizer.on(model);
         LrScheduler sched = scheduler == null ? null : scheduler.apply(optimizer);
         List<Callback> all = new ArrayList<>(callbacks);
-        if (progress) all.add(ProgressPrinter.console());
+        if (progress && all.stream().noneMatch(c -> c instanceof ProgressPrinter)) all.add(ProgressPrinter.logger());
 
         long runSeed = seed != null ? seed : snap != null ? ((Number) snap.section("options").get("seed")).longValue()
                 : Generator.fromGlobal().seed();
