@@ -26,6 +26,7 @@ public final class Tensor implements AutoCloseable {
 
     private Tensor(org.bytedeco.pytorch.Tensor t) {
         this.t = t;
+        UnscopedMemory.created(t);
     }
 
     /** Wraps a presets tensor (escape hatch for code that talks to {@code org.bytedeco.pytorch} directly). */

@@ -27,6 +27,11 @@ public final class Torch {
     private Torch() {}
 
     /** Loads libtorch and applies the defaults; called by every entry point, cheap after the first call. */
+    /** How many garbage collections torch4j asked for to free tensors made outside any {@link Scope} (see docs/memory.md). */
+    public static long unscopedCollections() {
+        return UnscopedMemory.collections();
+    }
+
     public static void init() {
         if (initialized) return;
         synchronized (Torch.class) {
