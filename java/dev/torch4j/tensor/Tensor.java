@@ -76,6 +76,13 @@ public final class Tensor implements AutoCloseable {
         return op(() -> torch.zeros(shape, options(dtype)));
     }
 
+    /** A tensor whose values are not set (torch.empty): memory is only reserved until written, so fill it before reading. */
+    public static Tensor empty(DType dtype, long... shape) {
+        Torch.init();
+        checkShape(shape);
+        return op(() -> torch.empty(shape, options(dtype), new org.bytedeco.pytorch.MemoryFormatOptional()));
+    }
+
     public static Tensor ones(long... shape) {
         return ones(DType.FLOAT32, shape);
     }
