@@ -56,6 +56,7 @@ public final class Trainer {
     private boolean shuffle = true, skipNonFinite, probabilities;
     private final List<Callback> callbacks = new ArrayList<>();
     private List<Metric> metrics;
+    private static final boolean GC_AFTER_FIRST_PERIOD = Boolean.parseBoolean(System.getProperty("torch4j.gcAfterFirstEpoch", "true"));
     private boolean progress = true;
     private long iterations, validateEvery;
     private TrainStep customStep;
@@ -449,6 +450,7 @@ public final class Trainer {
         TrainStep step = customStep != null ? customStep : TrainStep.standard(loss);
         EvalLoop eval = new EvalLoop(loss, ms, batchSize, device());
         Batches batches = new Batches(loader, pos.global);
+        final int firstPeriod = pos.period; // of this run (a resumed one starts later)
         for (int period = pos.period; period <= plan.periods(); period++) {
             long steps = plan.stepsIn(period);
             if (pos.step == 0) {
@@ -497,6 +499,10 @@ public final class Trainer {
                 }
             }
             watch.check();
+            // One collection after the first epoch: the JVM sizes its young generation from the initial heap (1/64 of RAM)
+            // and, with garbage this cheap to collect, lets it grow to ~200 MB before its first collection; the RSS grew
+            // with it for tens of seconds. A full collection now shrinks the heap to what is live, and RSS stays flat.
+            if (period == firstPeriod && GC_AFTER_FIRST_PERIOD) System.gc();
             if (sched != null && !schedulePerBatch) sched.step();
             Map<String, Double> row = new LinkedHashMap<>(acc.values("train_"));
             if (valid != null) {
