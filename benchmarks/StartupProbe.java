@@ -29,7 +29,7 @@ public class StartupProbe {
         double init = sinceStart(), initOnly = (System.nanoTime() - t0) / 1e9;
         Layer m = new LeNet();
         try (Scope s = Scope.open(); Torch.NoGrad g = Torch.noGrad()) {
-            m.call(Tensor.randn(1, 1, 28, 28)).item();
+            m.call(Tensor.randn(1, 1, 28, 28)).sum().item();
         }
         double forward = sinceStart(), initToForward = (System.nanoTime() - t0) / 1e9;
         Optimizer o = Adam.of(1e-3).on(m);
