@@ -18,6 +18,7 @@ import java.util.Map;
  * Updates parameters from their gradients, with PyTorch's arithmetic (torch.optim of PyTorch 1.13).
  * Configure, then bind to parameters: {@code Adam.of(1e-3).weightDecay(1e-4).on(model)}. Binding to a
  * module takes its trainable parameters only; frozen ones (and parameters without a gradient) are skipped.
+ * Not thread-safe: an optimizer and the parameters it updates belong to one thread (the one training them).
  */
 public abstract class Optimizer {
     private final List<ParamGroup> groups = new ArrayList<>();

@@ -36,6 +36,9 @@ import java.util.function.Function;
  * own, seeded by {@link #seed} (or, without one, from the global generator, so {@code Torch.manualSeed} still fixes
  * a run); shuffling follows (seed, epoch). Two trainers in two threads therefore give what each gives alone.
  *
+ * <p>Threads: a trainer, its model and its optimizer belong to one thread while it trains; do not share them.
+ * Several trainers, each with its own model and optimizer, may run in parallel.
+ *
  * <p>Host synchronisation: the loss and the metrics are added up on the device; the loss is checked for NaN every
  * {@link #checkEvery} steps and the metrics are read once per epoch.
  *
