@@ -83,10 +83,7 @@ public final class Predictor implements AutoCloseable {
      * the first one of a batch for more (1, the default: each request runs alone on its caller's thread).
      */
     public synchronized Predictor batching(int maxBatch, long windowMillis) {
-        requireIdle("batching");
-        this.maxBatch = Check.atLeast(NAME, "maxBatch", maxBatch, 1);
-        this.windowMicros = Check.atLeast(NAME, "windowMillis", windowMillis, 0L) * 1000;
-        return this;
+        return batchingMicros(maxBatch, Math.multiplyExact(Check.atLeast(NAME, "windowMillis", windowMillis, 0L), 1000L));
     }
 
     /** As {@link #batching(int, long)} with the window in microseconds. */
