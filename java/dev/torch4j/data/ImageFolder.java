@@ -22,7 +22,7 @@ import java.util.stream.Stream;
  * ImageFolder train = ImageFolder.open(root.resolve("train"), trainPipeline).seed(42);
  * }</pre>
  *
- * An unreadable file raises an {@link ImageException} naming it, or, after {@link #skipUnreadable()},
+ * An unreadable file raises an {@link ImageException} naming it, or, after {@link #skipUnreadable(boolean) skipUnreadable(true)},
  * is logged once and left out of its batch.
  */
 public final class ImageFolder implements Dataset {
@@ -170,7 +170,7 @@ public final class ImageFolder implements Dataset {
             Pipeline.Failure first = loaded.failures().get(0);
             if (loaded.failures().size() == 1) throw first.exception();
             throw new ImageException(loaded.failures().size() + " images of a batch could not be used; first: " + first.path() + ": " + first.reason()
-                    + " (call skipUnreadable() to leave such files out)");
+                    + " (call skipUnreadable(true) to leave such files out)");
         }
         boolean[] bad = new boolean[indices.length];
         for (Pipeline.Failure f : loaded.failures()) {
