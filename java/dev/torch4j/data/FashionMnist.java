@@ -40,8 +40,18 @@ public final class FashionMnist {
         return MnistData.load(SPEC, null);
     }
 
-    /** From {@code dir} first, then the standard places. */
+    /** From {@code dir} only; when it lacks one of the four files, an error names the missing ones. */
     public static MnistData load(Path dir) {
+        return MnistData.load(SPEC, dir);
+    }
+
+    /** Downloads the four files into {@code dir} (checksums verified; files already there are kept), then reads them. */
+    public static MnistData download(Path dir) {
+        try {
+            MnistData.download(SPEC, dir);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot download %s into %s: %s".formatted("Fashion-MNIST", dir, e.getMessage()), e);
+        }
         return MnistData.load(SPEC, dir);
     }
 }

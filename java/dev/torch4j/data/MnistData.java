@@ -75,13 +75,17 @@ public final class MnistData {
     }
 
     /**
-     * With {@code dir}: the four files in that directory. Without: the first of {@code $TORCH4J_DATA/<name>},
-     * {@code ~/.torch4j/data/<name>} and {@code /usr/share/datasets/<name>} that holds them. Failing that,
-     * downloads them (checksums verified) into {@code dir} or the first user directory, unless
-     * {@code -Dtorch4j.offline=true}.
+     * With {@code dir}: the four files in that directory, or an error that lists the missing ones (a folder you name
+     * is never downloaded into). Without: the first of {@code $TORCH4J_DATA/<name>}, {@code ~/.torch4j/data/<name>}
+     * and {@code /usr/share/datasets/<name>} that holds them; failing that, downloads them (checksums verified) into
+     * the first of those, unless {@code -Dtorch4j.offline=true}.
      */
     static MnistData load(Spec spec, Path dir) {
-        List<Path> places = dir != null ? List.of(dir) : standardPlaces(spec);
+        if (dir != null) { // a folder the user named: read it, or say what is wrong with it; never download into it
+            if (complete(dir)) return read(spec, dir);
+            throw new IllegalArgumentException(incomplete(spec, dir));
+        }
+        List<Path> places = standardPlaces(spec);
         for (Path p : places) if (complete(p)) return read(spec, p);
         Path target = places.get(0);
         String why;
@@ -102,6 +106,30 @@ public final class MnistData {
         if (spec.name().equals("fashion-mnist")) msg.append(" (on Debian: apt-get install dataset-fashion-mnist)");
         msg.append(", from ").append(spec.mirrors().get(0));
         throw new IllegalStateException(msg.toString());
+    }
+
+    /** Why {@code dir} is not an MNIST-format folder: what is missing, what is there, what the format needs. */
+    static String incomplete(Spec spec, Path dir) {
+        String needs = "an MNIST-format folder holds the four IDX files " + String.join(", ", FILES) + " (each gzipped or not)";
+        if (!Files.exists(dir)) return dir + " does not exist; " + needs;
+        if (!Files.isDirectory(dir)) return dir + " is a file, not a folder; " + needs;
+        List<String> missing = new ArrayList<>(), found = new ArrayList<>();
+        for (String f : FILES) {
+            Path p = find(dir, f);
+            if (p == null) missing.add(f);
+            else found.add(p.getFileName().toString());
+        }
+        StringBuilder msg = new StringBuilder(dir + " does not hold " + spec.name() + ": missing " + String.join(", ", missing));
+        msg.append(found.isEmpty() ? " (none of the four files is there)" : " (found: " + String.join(", ", found) + ")");
+        try (var entries = Files.list(dir)) {
+            if (found.isEmpty() && entries.anyMatch(Files::isDirectory)) {
+                msg.append("; it holds sub-folders, like an image folder (class per folder), which MNIST-type recipes do not read");
+            }
+        } catch (IOException e) {
+            msg.append("; it cannot be listed: ").append(e.getMessage());
+        }
+        return msg.append(". ").append(Character.toUpperCase(needs.charAt(0))).append(needs.substring(1))
+                .append(". Without a folder, torch4j looks in its own data folders and downloads there").toString();
     }
 
     /** {@code $TORCH4J_DATA/<name>} (when set), {@code ~/.torch4j/data/<name>}, {@code /usr/share/datasets/<name>}. */

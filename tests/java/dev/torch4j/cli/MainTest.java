@@ -60,7 +60,7 @@ class MainTest extends CliRun {
         } finally {
             System.clearProperty("torch4j.offline");
         }
-        assertThat(err).contains("fashion-mnist not found; looked in:", "nothing", "downloading is off");
+        assertThat(err).contains("nothing does not exist; an MNIST-format folder holds the four IDX files");
     }
 
     @Test void recipesWithAReportAndWithIterations() {

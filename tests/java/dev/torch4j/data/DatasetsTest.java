@@ -162,13 +162,25 @@ class DatasetsTest {
         }
     }
 
-    @Test void missingDataSaysWhereItLookedAndHowToGetIt() {
+    @Test void missingDataSaysWhereItLookedAndHowToGetIt() throws IOException {
         System.setProperty("torch4j.offline", "true");
         try {
             MnistData.Spec spec = new MnistData.Spec("fashion-mnist-absent", List.of("http://example.invalid/"), Map.of(), List.of());
-            assertThatThrownBy(() -> MnistData.load(spec, dir)).hasMessageContaining("fashion-mnist-absent not found; looked in:")
-                    .hasMessageContaining(dir.toString())
-                    .hasMessageContaining("downloading is off").hasMessageContaining("train-images-idx3-ubyte.gz");
+            // a folder the user names: what is missing, what is there, never a download into it
+            assertThatThrownBy(() -> MnistData.load(spec, dir.resolve("nowhere"))).hasMessage(dir.resolve("nowhere") + " does not exist;"
+                    + " an MNIST-format folder holds the four IDX files train-images-idx3-ubyte, train-labels-idx1-ubyte,"
+                    + " t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte (each gzipped or not)");
+            Path half = dir.resolve("half");
+            Files.createDirectories(half);
+            Files.write(half.resolve("train-images-idx3-ubyte.gz"), new byte[] {1});
+            Files.write(half.resolve("t10k-labels-idx1-ubyte"), new byte[] {1});
+            assertThatThrownBy(() -> MnistData.load(spec, half)).hasMessageContaining(half + " does not hold fashion-mnist-absent:"
+                    + " missing train-labels-idx1-ubyte, t10k-images-idx3-ubyte (found: train-images-idx3-ubyte.gz, t10k-labels-idx1-ubyte)");
+            Path photos = dir.resolve("photos");
+            Files.createDirectories(photos.resolve("cats"));
+            assertThatThrownBy(() -> MnistData.load(spec, photos)).hasMessageContaining("none of the four files is there")
+                    .hasMessageContaining("like an image folder");
+            assertThat(half.toFile().list()).hasSize(2); // nothing was downloaded into it
             assertThatThrownBy(() -> MnistData.load(spec, null)).hasMessageContaining("$TORCH4J_DATA/fashion-mnist-absent")
                     .hasMessageContaining(".torch4j/data/fashion-mnist-absent").hasMessageContaining("/usr/share/datasets/fashion-mnist-absent");
         } finally {
