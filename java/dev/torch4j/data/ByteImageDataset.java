@@ -50,9 +50,13 @@ public final class ByteImageDataset implements Dataset {
         Tensor picked = Tensor.call(() -> pixels.handle().index_select(0, idx.handle())); // contiguous rows
         // the same float operations, in the same order, as converting the whole set first (MnistData's float tensors,
         // then Normalization.apply): elementwise, so batching does not change a bit
-        Tensor out = picked.float32().div(255).reshape(indices.length, channels, height, width);
-        if (norm != null) out = norm.apply(out);
-        return new Batch(out, Tensor.call(() -> targets.handle().index_select(0, idx.handle())));
+        return new Batch(convert(picked, indices.length), Tensor.call(() -> targets.handle().index_select(0, idx.handle())));
+    }
+
+    /** {@code n} images of pixels to float32 [n, C, H, W]: {@code v / 255}, then the normalisation. */
+    private Tensor convert(Tensor px, long n) {
+        Tensor out = px.float32().div(255).reshape(n, channels, height, width);
+        return norm == null ? out : norm.apply(out);
     }
 
     /** The stored pixels (uint8). */
@@ -71,9 +75,7 @@ public final class ByteImageDataset implements Dataset {
 
     /** Every image as float32 [N, C, H, W], converted and normalised as the batches are (for code that needs one tensor). */
     public Tensor inputs() {
-        long[] all = new long[Math.toIntExact(size())];
-        for (int i = 0; i < all.length; i++) all[i] = i;
-        return get(all).inputs();
+        return convert(pixels, size());
     }
 
     @Override public String toString() {

@@ -47,11 +47,6 @@ public final class FashionMnist {
 
     /** Downloads the four files into {@code dir} (checksums verified; files already there are kept), then reads them. */
     public static MnistData download(Path dir) {
-        try {
-            MnistData.download(SPEC, dir);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("cannot download %s into %s: %s".formatted("Fashion-MNIST", dir, e.getMessage()), e);
-        }
-        return MnistData.load(SPEC, dir);
+        return MnistData.downloadInto(SPEC, dir);
     }
 }

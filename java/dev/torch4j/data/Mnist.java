@@ -26,12 +26,7 @@ public final class Mnist {
 
     /** Downloads the four files into {@code dir} (checksums verified; files already there are kept), then reads them. */
     public static MnistData download(Path dir) {
-        try {
-            MnistData.download(SPEC, dir);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("cannot download %s into %s: %s".formatted("MNIST", dir, e.getMessage()), e);
-        }
-        return MnistData.load(SPEC, dir);
+        return MnistData.downloadInto(SPEC, dir);
     }
 
     /** MNIST from $TORCH4J_DATA/mnist, ~/.torch4j/data/mnist or /usr/share/datasets/mnist, never downloaded. */

@@ -197,6 +197,16 @@ public final class MnistData {
         return u8.int64();
     }
 
+    /** {@link #download} into {@code dir}, then the data read from there. */
+    static MnistData downloadInto(Spec spec, Path dir) {
+        try {
+            download(spec, dir);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot download " + spec.name() + " into " + dir + ": " + e.getMessage(), e);
+        }
+        return load(spec, dir);
+    }
+
     /** Fetches each .gz from the first mirror that serves it, checks its md5, then moves it into place. */
     static void download(Spec spec, Path dir) throws IOException {
         Files.createDirectories(dir);

@@ -83,14 +83,9 @@ public final class Predictor implements AutoCloseable {
      * the first one of a batch for more (1, the default: each request runs alone on its caller's thread).
      */
     public synchronized Predictor batching(int maxBatch, long windowMillis) {
-        return batchingMicros(maxBatch, Math.multiplyExact(Check.atLeast(NAME, "windowMillis", windowMillis, 0L), 1000L));
-    }
-
-    /** As {@link #batching(int, long)} with the window in microseconds. */
-    public synchronized Predictor batchingMicros(int maxBatch, long windowMicros) {
         requireIdle("batching");
         this.maxBatch = Check.atLeast(NAME, "maxBatch", maxBatch, 1);
-        this.windowMicros = Check.atLeast(NAME, "windowMicros", windowMicros, 0L);
+        this.windowMicros = Math.multiplyExact(Check.atLeast(NAME, "windowMillis", windowMillis, 0L), 1000L);
         return this;
     }
 
