@@ -84,6 +84,7 @@ final class ImageTrainCommand {
         if (r.binary()) trainer.loss(Loss.bceWithLogits());
         Path dir = outDir == null ? null : Path.of(outDir);
         Checkpoint best = TrainCommand.attachCallbacks(trainer, out, dir, data.valid() != null, snapshots);
+        TrainCommand.describeParallel(out, batch);
 
         long t0 = System.nanoTime();
         History history = trainer.fit(train, valid);
@@ -99,7 +100,7 @@ final class ImageTrainCommand {
         if (e != null) {
             out.printf(Locale.ROOT, "%s loss %.4f, %s accuracy %.4f (%d images, %.1f s)%n", finalName, e.loss(), finalName, e.accuracy(), e.samples(), seconds);
         }
-        if (dir != null) {
+        if (dir != null && dev.torch4j.distributed.ProcessGroup.isMainProcess()) { // rank 0 writes in a data-parallel run
             Map<String, Object> metrics = new LinkedHashMap<>();
             metrics.put("recipe", r.name());
             metrics.put("test_accuracy", e == null ? Double.NaN : e.accuracy());

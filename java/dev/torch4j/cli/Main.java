@@ -33,6 +33,8 @@ public final class Main {
             "                                        run a model in evaluation mode on a stored tensor",
             "  explain kernels|gabor|samples|confusion|feature-maps|filters|grad-cam [options] --out FILE.png",
             "                                        seed 002's interpretation pictures (and their numbers)",
+            "  launch --nproc-per-node N [--nnodes M --node-rank K --master-addr HOST --master-port PORT] -- COMMAND ...",
+            "                                        data-parallel run: N workers of COMMAND (e.g. train --recipe s3-lenet)",
             "",
             "Run a command with --help for its options.");
 
@@ -62,9 +64,10 @@ public final class Main {
                 boolean what = args.length > 1 && !args[1].startsWith("-");
                 return ExplainCommand.run(new Args(command + (what ? " " + args[1] : ""), args, what ? 2 : 1), what ? args[1] : null, out);
             }
+            if (command.equals("launch")) return LaunchCommand.run(args, out, err);
             Args a = new Args(command, args, 1);
             switch (command) {
-                case "train": return TrainCommand.run(a, out);
+                case "train": return inGroup(out, o -> TrainCommand.run(a, o));
                 case "recipes": return TrainCommand.list(a, out);
                 case "version": return version(a, out);
                 case "models": return models(a, out);
@@ -78,11 +81,23 @@ public final class Main {
             err.println("Run 'java -jar torch4j.jar --help' for usage.");
             return 2;
         } catch (ModelException | IllegalArgumentException | IllegalStateException | dev.torch4j.io.StateDictException
-                 | java.io.UncheckedIOException e) {
+                 | java.io.UncheckedIOException | dev.torch4j.distributed.DistributedException e) {
             err.println("torch4j " + command + ": " + e.getMessage());
-            return 1;        } catch (OutOfMemoryError e) {
+            return 1;
+        } catch (OutOfMemoryError e) {
             err.println("torch4j " + command + ": out of memory: " + e.getMessage() + "\n" + memoryAdvice(e));
             return 1;
+        }
+    }
+
+    /**
+     * Runs a training command; started by {@code launch} (torchrun's variables set), as one rank of a data-parallel run,
+     * whose ranks other than 0 print nothing to stdout (errors still go to stderr).
+     */
+    private static int inGroup(PrintStream out, java.util.function.Function<PrintStream, Integer> command) {
+        if (!dev.torch4j.distributed.Rendezvous.inEnvironment()) return command.apply(out);
+        try (dev.torch4j.distributed.ProcessGroup g = dev.torch4j.distributed.ProcessGroup.init()) {
+            return command.apply(g.isMain() ? out : new PrintStream(java.io.OutputStream.nullOutputStream()));
         }
     }
 

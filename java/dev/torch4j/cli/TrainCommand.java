@@ -10,6 +10,7 @@ import dev.torch4j.data.Mnist;
 import dev.torch4j.data.MnistData;
 import dev.torch4j.data.Normalization;
 import dev.torch4j.data.Subset;
+import dev.torch4j.distributed.ProcessGroup;
 import dev.torch4j.data.ByteImageDataset;
 import dev.torch4j.nn.Layer;
 import dev.torch4j.tensor.Device;
@@ -125,6 +126,7 @@ final class TrainCommand {
         }
         Path dir = outDir == null ? null : Path.of(outDir);
         Checkpoint best = attachCallbacks(trainer, out, dir, valid != null, snapshots);
+        describeParallel(out, batch);
 
         long t0 = System.nanoTime();
         History history = trainer.fit(train, valid);
@@ -142,7 +144,7 @@ final class TrainCommand {
             Tensor logits = trainer.predict(test);
             out.println(new ClassificationReport(new ConfusionMatrix(10).addLogits(logits, test.targets()), null, 2));
         }
-        if (dir != null) {
+        if (dir != null && ProcessGroup.isMainProcess()) { // in a data-parallel run rank 0 writes the outputs
             Map<String, Object> metrics = new LinkedHashMap<>();
             metrics.put("recipe", r.name());
             metrics.put("test_accuracy", e.accuracy());
@@ -169,6 +171,13 @@ final class TrainCommand {
         }
         trainer.callbacks(callbacks.toArray(new Callback[0]));
         return best;
+    }
+
+    /** Under {@code launch}: how many processes share the work, and the batch they make together. */
+    static void describeParallel(PrintStream out, int batch) {
+        ProcessGroup.active().filter(g -> g.worldSize() > 1).ifPresent(g -> out.printf(Locale.ROOT,
+                "data-parallel: %d processes (ranks 0-%d; rank 0 prints and writes), batch %d per process, %d in all%n",
+                g.worldSize(), g.worldSize() - 1, batch, batch * g.worldSize()));
     }
 
     /** An --out that names an existing file is refused before any work. */

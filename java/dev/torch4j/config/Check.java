@@ -26,6 +26,12 @@ public final class Check {
         return value;
     }
 
+    /** {@code value} when in [lo, hi], both ends included (ranks, ports, counts). */
+    public static int between(String owner, String option, int value, int lo, int hi) {
+        if (value < lo || value > hi) throw refused(owner, option, "in [" + lo + ", " + hi + "]", String.valueOf(value));
+        return value;
+    }
+
     /** {@code value} when {@code >= min}. */
     public static long atLeast(String owner, String option, long value, long min) {
         if (value < min) throw refused(owner, option, ">= " + min, String.valueOf(value));

@@ -36,10 +36,18 @@ public final class DataLoader implements Iterable<Batch> {
     private final long seed;
     private static final int AUTO = -1; // one batch ahead when the dataset is worth prefetching, else none
     private final int prefetch;
+    private final int rank, worldSize;
     private int epoch;
 
     private DataLoader(Dataset dataset, int batchSize, boolean shuffle, long seed, boolean dropLast, int prefetch, boolean pinMemory) {
+        this(dataset, batchSize, shuffle, seed, dropLast, prefetch, pinMemory, 0, 1);
+    }
+
+    private DataLoader(Dataset dataset, int batchSize, boolean shuffle, long seed, boolean dropLast, int prefetch, boolean pinMemory,
+                       int rank, int worldSize) {
         dev.torch4j.config.Check.atLeast("DataLoader", "batchSize", batchSize, 1);
+        this.rank = rank;
+        this.worldSize = worldSize;
         this.dataset = dataset;
         this.batchSize = batchSize;
         this.shuffle = shuffle;
@@ -61,13 +69,13 @@ public final class DataLoader implements Iterable<Batch> {
 
     /** The same loader without the last, smaller batch. */
     public DataLoader dropLast(boolean on) {
-        return new DataLoader(dataset, batchSize, shuffle, seed, on, prefetch, pinMemory);
+        return new DataLoader(dataset, batchSize, shuffle, seed, on, prefetch, pinMemory, rank, worldSize);
     }
 
     /** Prepares up to {@code batches} batches ahead on a background thread; 0 loads each batch when asked. */
     public DataLoader prefetch(int batches) {
         dev.torch4j.config.Check.atLeast("DataLoader", "prefetch", batches, 0);
-        return new DataLoader(dataset, batchSize, shuffle, seed, dropLast, batches, pinMemory);
+        return new DataLoader(dataset, batchSize, shuffle, seed, dropLast, batches, pinMemory, rank, worldSize);
     }
 
     /**
@@ -75,7 +83,20 @@ public final class DataLoader implements Iterable<Batch> {
      * can overlap with compute (PyTorch's {@code pin_memory=True}); without CUDA it changes nothing.
      */
     public DataLoader pinMemory(boolean on) {
-        return new DataLoader(dataset, batchSize, shuffle, seed, dropLast, prefetch, on);
+        return new DataLoader(dataset, batchSize, shuffle, seed, dropLast, prefetch, on, rank, worldSize);
+    }
+
+    /**
+     * This process's share of every epoch in a data-parallel run of {@code worldSize} processes (PyTorch's
+     * {@code DistributedSampler}): the epoch's order (shuffled by seed and epoch, the same on every rank) is padded
+     * by repeating its start to a multiple of {@code worldSize}, and rank {@code r} takes every {@code worldSize}-th
+     * sample from position {@code r}. Every rank then has the same number of batches, and batch {@code k} of all ranks
+     * together is batch {@code k} of an unsharded loader with {@code worldSize} times the batch size.
+     */
+    public DataLoader shard(int rank, int worldSize) {
+        dev.torch4j.config.Check.atLeast("DataLoader", "shard worldSize", worldSize, 1);
+        dev.torch4j.config.Check.between("DataLoader", "shard rank", rank, 0, worldSize - 1);
+        return new DataLoader(dataset, batchSize, shuffle, seed, dropLast, prefetch, pinMemory, rank, worldSize);
     }
 
     public Dataset dataset() {
@@ -86,9 +107,15 @@ public final class DataLoader implements Iterable<Batch> {
         return batchSize;
     }
 
+    /** Samples per epoch for this loader: the whole dataset, or this rank's share of it. */
+    public long samples() {
+        long n = dataset.size();
+        return worldSize == 1 ? n : (n + worldSize - 1) / worldSize;
+    }
+
     /** Batches per epoch. */
     public long batches() {
-        long n = dataset.size();
+        long n = samples();
         return dropLast ? n / batchSize : (n + batchSize - 1) / batchSize;
     }
 
@@ -112,7 +139,10 @@ public final class DataLoader implements Iterable<Batch> {
                 order[j] = t;
             }
         }
-        return order;
+        if (worldSize == 1) return order;
+        long[] share = new long[Math.toIntExact(samples())];
+        for (int i = 0; i < share.length; i++) share[i] = order[(int) ((rank + (long) i * worldSize) % n)];
+        return share;
     }
 
     private Batch load(long[] order, long k) {

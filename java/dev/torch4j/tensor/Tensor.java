@@ -476,6 +476,7 @@ public final class Tensor implements AutoCloseable {
     public Tensor permute(long... dims) { return op(() -> handle().permute(dims)); }
     public Tensor transpose(int a, int b) { return op(() -> handle().transpose(a, b)); }
     public Tensor contiguous() { return op(() -> handle().contiguous()); }
+    public boolean isContiguous() { return handle().is_contiguous(); }
     public Tensor flatten(int startDim) { return op(() -> handle().flatten(startDim, -1)); }
     public Tensor flatten(int startDim, int endDim) { return op(() -> handle().flatten(startDim, endDim)); }
     public Tensor squeeze(int dim) { return op(() -> handle().squeeze(dim)); }

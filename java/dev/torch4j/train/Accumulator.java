@@ -1,5 +1,6 @@
 package dev.torch4j.train;
 
+import dev.torch4j.distributed.ProcessGroup;
 import dev.torch4j.tensor.DType;
 import dev.torch4j.tensor.Device;
 import dev.torch4j.tensor.Scope;
@@ -103,6 +104,38 @@ final class Accumulator implements AutoCloseable {
         }
         this.samples = samples;
         this.measured = measured;
+    }
+
+    /**
+     * Adds every rank's sums and counts into this accumulator's, in place: afterwards each rank holds the totals of
+     * the whole run (one collective). Every rank must call it at the same point, with the same metrics added.
+     */
+    void sumOver(ProcessGroup group) {
+        if (group == null || group.worldSize() == 1) return;
+        try (Scope s = Scope.open()) {
+            java.util.List<Tensor> parts = new java.util.ArrayList<>();
+            for (Tensor t : sums.values()) parts.add(t.reshape(-1));
+            parts.add(Tensor.of(new double[] {samples, measured}, 2).to(device));
+            Tensor flat = Tensor.cat(parts, 0).contiguous();
+            group.allReduce_(flat);
+            long at = 0;
+            for (Tensor t : sums.values()) {
+                long n = t.numel();
+                t.copy_(flat.narrow(0, at, n).reshape(t.shape()));
+                at += n;
+            }
+            double[] counts = flat.narrow(0, at, 2).to(Device.cpu()).toDoubleArray();
+            samples = (long) counts[0];
+            measured = (long) counts[1];
+        }
+    }
+
+    /** A copy holding the totals over all ranks, this one unchanged (for a snapshot taken inside an epoch). */
+    Accumulator summedCopy(ProcessGroup group) {
+        Accumulator c = new Accumulator(device, metrics);
+        c.restore(state(), samples, measured);
+        c.sumOver(group);
+        return c;
     }
 
     void reset() {

@@ -31,6 +31,15 @@ public interface Callback {
         return List.of();
     }
 
+    /**
+     * True for a callback that only reports (prints progress, writes checkpoints or history files): in a data-parallel
+     * run it runs on rank 0 alone, so that each line and file appears once. Callbacks that decide something
+     * ({@link EarlyStopping}) run on every rank (the default), and any rank's request to stop stops them all.
+     */
+    default boolean mainProcessOnly() {
+        return false;
+    }
+
     /** What this callback must remember across a resume; empty for a callback without state. */
     default Map<String, Object> state() {
         return Map.of();

@@ -13,6 +13,11 @@ import java.util.Map;
  * a worse epoch.
  */
 public final class Checkpoint implements Callback {
+    /** Rank 0 only in a data-parallel run. */
+    @Override public boolean mainProcessOnly() {
+        return true;
+    }
+
     private final String metric;
     private final boolean maximise;
     private final Path file;

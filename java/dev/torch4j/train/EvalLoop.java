@@ -3,6 +3,7 @@ package dev.torch4j.train;
 import dev.torch4j.data.Batch;
 import dev.torch4j.data.DataLoader;
 import dev.torch4j.data.Dataset;
+import dev.torch4j.distributed.ProcessGroup;
 import dev.torch4j.nn.ModeScope;
 import dev.torch4j.nn.Layer;
 import dev.torch4j.tensor.Device;
@@ -35,6 +36,23 @@ public final class EvalLoop {
 
     /** Mean loss and metrics of {@code model} over {@code data}, named {@code loss}, {@code acc}, .... */
     public Evaluation run(Layer model, Dataset data) {
+        return evaluate(model, data, null);
+    }
+
+    /**
+     * As {@link #run(Layer, Dataset)} in a data-parallel run: this rank evaluates every {@code worldSize}-th example
+     * from its rank on, and the sums of all ranks are added up, so that every rank gets the figures of the whole
+     * set. Every rank must call it together, with the same model (copy the buffers from rank 0 first).
+     */
+    public Evaluation run(Layer model, Dataset data, ProcessGroup group) {
+        if (group == null || group.worldSize() == 1 || data.size() < group.worldSize()) return run(model, data);
+        long n = (data.size() - group.rank() + group.worldSize() - 1) / group.worldSize();
+        long[] mine = new long[Math.toIntExact(n)];
+        for (int i = 0; i < mine.length; i++) mine[i] = group.rank() + (long) i * group.worldSize();
+        return evaluate(model, new dev.torch4j.data.Subset(data, mine), group);
+    }
+
+    private Evaluation evaluate(Layer model, Dataset data, ProcessGroup group) {
         if (data.size() == 0) throw new IllegalArgumentException("cannot evaluate on an empty data set");
         TrainStep step = TrainStep.standard(loss);
         try (ModeScope mode = model.evalScope(); Torch.NoGrad g = Torch.noGrad(); Accumulator acc = new Accumulator(device, metrics)) {
@@ -45,6 +63,7 @@ public final class EvalLoop {
                     acc.add(step.run(model, new Batch(b.inputs().to(device), b.targets().to(device))), b.size());
                 }
             }
+            acc.sumOver(group);
             return new Evaluation(acc.values(""), acc.samples());
         }
     }

@@ -9,6 +9,11 @@ import java.nio.file.Path;
  * log; a resumed run writes the rows from before the snapshot too.
  */
 public final class HistoryWriter implements Callback {
+    /** Rank 0 only in a data-parallel run. */
+    @Override public boolean mainProcessOnly() {
+        return true;
+    }
+
     private final Path csv, json;
     private History history;
 

@@ -8,6 +8,11 @@ import java.util.Map;
 
 /** Prints the learning rate whenever it changes from one epoch to the next. */
 public final class LrLogger implements Callback {
+    /** Rank 0 only in a data-parallel run. */
+    @Override public boolean mainProcessOnly() {
+        return true;
+    }
+
     private final PrintStream out;
     private double last = Double.NaN;
 

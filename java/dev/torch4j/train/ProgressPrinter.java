@@ -14,6 +14,11 @@ import java.util.Map;
  * prints nothing to stdout unless asked).
  */
 public final class ProgressPrinter implements Callback {
+    /** Rank 0 only in a data-parallel run. */
+    @Override public boolean mainProcessOnly() {
+        return true;
+    }
+
     private static final int REDRAW_EVERY = 10;
     private static final System.Logger LOG = System.getLogger("dev.torch4j.train");
     private final PrintStream out;

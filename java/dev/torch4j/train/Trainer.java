@@ -3,6 +3,8 @@ package dev.torch4j.train;
 import dev.torch4j.data.Batch;
 import dev.torch4j.data.DataLoader;
 import dev.torch4j.data.Dataset;
+import dev.torch4j.distributed.DataParallel;
+import dev.torch4j.distributed.ProcessGroup;
 import dev.torch4j.nn.Layer;
 import dev.torch4j.optim.Adam;
 import dev.torch4j.optim.LrScheduler;
@@ -67,6 +69,11 @@ public final class Trainer {
     private Path snapshotDir, resumeDir;
     private long snapshotSteps;
     private final Map<String, String> tags = new LinkedHashMap<>();
+    private ProcessGroup group;
+    private boolean groupGiven;
+    // during fit: the data-parallel group (null when training alone) and the model's wrapper
+    private ProcessGroup runGroup;
+    private DataParallel parallel;
 
     private Trainer(Layer model) {
         this.model = model;
@@ -231,6 +238,21 @@ public final class Trainer {
         return this;
     }
 
+    /**
+     * Trains data-parallel over {@code group} (null: alone). By default the trainer uses the process's active group
+     * ({@link ProcessGroup#active()}), so a program started with {@code torch4j launch} that calls
+     * {@link ProcessGroup#init()} trains data-parallel unchanged: each rank trains on its share of every epoch
+     * ({@link DataLoader#shard}) with the batch size given here (the effective batch is {@code worldSize} times larger),
+     * gradients are averaged over the ranks ({@link DataParallel}), validation is split over the ranks and its sums
+     * added up, every rank gets the same history, reporting callbacks ({@link Callback#mainProcessOnly()}) and
+     * snapshots run on rank 0 while the others wait, and any rank's stop request stops all.
+     */
+    public Trainer distributed(ProcessGroup g) {
+        group = g;
+        groupGiven = true;
+        return this;
+    }
+
     /** A note stored in every snapshot (e.g. the command line that started the run); see {@link Snapshot#tags()}. */
     public Trainer tag(String key, String value) {
         tags.put(key, value);
@@ -260,23 +282,34 @@ public final class Trainer {
         if (snapshotDir != null && Files.exists(snapshotDir) && !Files.isDirectory(snapshotDir)) {
             throw new IllegalArgumentException("snapshot directory " + snapshotDir + " is a file");
         }
+        ProcessGroup pg = groupGiven ? group : ProcessGroup.active().orElse(null);
+        if (pg != null && pg.worldSize() == 1) pg = null;
+        if (pg != null && skipNonFinite) {
+            throw new IllegalStateException("skipNonFiniteLoss(true) cannot be used in a data-parallel run: a rank that skipped a step would"
+                    + " leave the others waiting for its gradients");
+        }
+        boolean main = pg == null || pg.isMain();
+        runGroup = pg; // cleared when fit ends
         Snapshot snap = null;
         if (resumeDir != null) {
-            Snapshot.removeStale(resumeDir);
+            if (main) Snapshot.removeStale(resumeDir);
+            if (pg != null) pg.barrier(); // every rank reads the snapshot rank 0 has tidied (the directory must be shared)
             snap = Snapshot.latest(resumeDir).orElseThrow(() -> new IllegalArgumentException("no training snapshot in " + resumeDir
                     + (Files.isDirectory(resumeDir) ? " (no snapshot-*.safetensors file)" : " (no such directory)")));
         }
-        if (snapshotDir != null) Snapshot.removeStale(snapshotDir);
+        if (snapshotDir != null && main) Snapshot.removeStale(snapshotDir);
         model.to(device());
         if (optimizer == null) optimizer = Adam.of(1e-3);
         if (optimizer.groups().isEmpty()) optimizer.on(model);
         LrScheduler sched = scheduler == null ? null : scheduler.apply(optimizer);
         List<Callback> all = new ArrayList<>(callbacks);
         if (progress && all.stream().noneMatch(c -> c instanceof ProgressPrinter)) all.add(ProgressPrinter.logger());
+        if (!main) all.removeIf(Callback::mainProcessOnly);
 
         long runSeed = seed != null ? seed : snap != null ? ((Number) snap.section("options").get("seed")).longValue()
                 : Generator.fromGlobal().seed();
         DataLoader loader = shuffle ? DataLoader.shuffled(train, batchSize, runSeed) : DataLoader.sequential(train, batchSize);
+        if (pg != null) loader = loader.shard(pg.rank(), pg.worldSize());
         Plan plan = new Plan(iterations > 0, iterations, validateEvery, epochs == null ? DEFAULT_EPOCHS : epochs, loader.batches());
         Map<String, Object> options = options(plan, train, runSeed, ms);
         Set<String> names = metricNames(ms, valid != null);
@@ -294,14 +327,19 @@ public final class Trainer {
         Accumulator acc = new Accumulator(device(), ms);
         try {
             if (snap != null) restore(snap, options, plan, sched, gen, all, history, pos, acc);
+            if (pg != null) parallel = DataParallel.of(model, pg).start(); // rank 0's weights everywhere, gradient buckets ready
             FitContext ctx = new FitContext(model, plan.periods(), plan.stepsIn(Math.min(pos.period, plan.periods())), names, history,
                     pos.period, pos.step, plan.byIterations());
             for (Callback c : all) c.onFitStart(ctx);
             try (Generator.Use u = gen.use(); LossWatch watch = new LossWatch(device(), skipNonFinite ? 1 : checkEvery, plan)) {
                 run(train, valid, loader, plan, options, sched, gen, all, history, pos, acc, ms, watch);
             }
+            if (parallel != null) parallel.syncBuffers(); // every rank ends with rank 0's model
         } finally {
             acc.close();
+            if (parallel != null) parallel.close();
+            parallel = null;
+            runGroup = null;
         }
         for (Callback c : all) c.onFitEnd(history, model);
         return history;
@@ -358,12 +396,23 @@ public final class Trainer {
         if (plan.byIterations()) o.put("validate_every", plan.validateEvery());
         o.put("metrics", ms.stream().map(Metric::name).toList());
         o.put("scheduler_per_batch", scheduler != null && schedulePerBatch);
+        if (runGroupSize() > 1) o.put("world_size", runGroupSize());
         return o;
+    }
+
+    private int runGroupSize() {
+        return runGroup == null ? 1 : runGroup.worldSize();
     }
 
     private void restore(Snapshot snap, Map<String, Object> options, Plan plan, LrScheduler sched, Generator gen, List<Callback> all,
                          History history, Position pos, Accumulator acc) {
         Map<String, Object> saved = snap.section("options");
+        int savedWorld = saved.get("world_size") instanceof Number w ? w.intValue() : 1;
+        if (savedWorld != runGroupSize()) {
+            throw new IllegalArgumentException("cannot resume the run in " + snap.file().getParent() + ": it ran on " + savedWorld
+                    + " process" + (savedWorld > 1 ? "es" : "") + ", this one has " + runGroupSize() + " (each process's share of the data"
+                    + " depends on it); resume with --nproc-per-node " + savedWorld + " in all");
+        }
         for (Map.Entry<String, Object> e : options.entrySet()) {
             Object was = saved.get(e.getKey());
             if (!same(was, e.getValue())) {
@@ -426,7 +475,10 @@ public final class Trainer {
             pos.periodLr = Callback.number(m.get("period_lr"));
             pos.secondsBefore = Callback.number(m.getOrDefault("period_seconds", 0));
             pos.skipped = ((Number) m.getOrDefault("skipped", 0)).longValue();
-            acc.restore(snap.tensors("running").asMap(), ((Number) m.get("samples")).longValue(), ((Number) m.get("measured")).longValue());
+            // a data-parallel snapshot holds the sums of all ranks: rank 0 takes them back, the others start from zero
+            if (runGroup == null || runGroup.isMain()) {
+                acc.restore(snap.tensors("running").asMap(), ((Number) m.get("samples")).longValue(), ((Number) m.get("measured")).longValue());
+            }
         }
     }
 
@@ -474,7 +526,9 @@ public final class Trainer {
                     }
                     Batch onDevice = new Batch(b.inputs().to(device), b.targets().to(device));
                     optimizer.zeroGrad();
+                    if (parallel != null) parallel.beforeForward();
                     StepOutput o = step.run(model, onDevice);
+                    if (parallel != null) parallel.afterForward();
                     if (o.loss().numel() != 1) {
                         throw new TrainingException("the step's loss must be a single value, got shape " + Arrays.toString(o.loss().shape())
                                 + " (a loss with Reduction.NONE needs .mean() or .sum())");
@@ -484,7 +538,7 @@ public final class Trainer {
                     if (skipNonFinite && !Double.isFinite(o.loss().item())) {
                         pos.skipped++;
                     } else {
-                        o.loss().backward();
+                        backward(o.loss());
                         optimizer.step();
                         acc.add(o, n);
                         watch.record(o.loss(), period, pos.step, steps, n);
@@ -507,9 +561,11 @@ public final class Trainer {
             // with it for tens of seconds. A full collection now shrinks the heap to what is live, and RSS stays flat.
             if (period == firstPeriod && GC_AFTER_FIRST_PERIOD) System.gc();
             if (sched != null && !schedulePerBatch) sched.step();
+            acc.sumOver(runGroup);
             Map<String, Double> row = new LinkedHashMap<>(acc.values("train_"));
             if (valid != null) {
-                for (Map.Entry<String, Double> e : eval.run(model, valid).metrics().entrySet()) row.put("val_" + e.getKey(), e.getValue());
+                if (parallel != null) parallel.syncBuffers(); // every rank evaluates rank 0's model
+                for (Map.Entry<String, Double> e : eval.run(model, valid, runGroup).metrics().entrySet()) row.put("val_" + e.getKey(), e.getValue());
             }
             row.put("lr", pos.periodLr);
             row.put("seconds", pos.secondsBefore + (System.nanoTime() - t0) / 1e9);
@@ -517,6 +573,7 @@ public final class Trainer {
             history.add(r);
             boolean stop = false;
             for (Callback c : all) stop |= c.onEpochEnd(r, model);
+            if (runGroup != null) stop = anyRank(stop);
             pos.period = period + 1;
             pos.step = 0;
             if (snapshotDir != null) {
@@ -526,12 +583,41 @@ public final class Trainer {
         }
     }
 
+    private void backward(Tensor loss) {
+        try {
+            loss.backward();
+        } catch (RuntimeException e) {
+            if (runGroup != null) throw runGroup.failed("averaging the gradients (backward pass)", e);
+            throw e;
+        }
+    }
+
+    /** True on every rank when any rank says true. */
+    private boolean anyRank(boolean mine) {
+        try (dev.torch4j.tensor.Scope s = dev.torch4j.tensor.Scope.open()) {
+            return runGroup.allReduce_(Tensor.of(new long[] {mine ? 1 : 0}, 1), dev.torch4j.distributed.ReduceOp.MAX).toLongArray()[0] > 0;
+        }
+    }
+
     private static String where(Plan plan, int period) {
         return (plan.byIterations() ? "validation period " : "epoch ") + period;
     }
 
+    /** Writes a snapshot; in a data-parallel run rank 0 writes it (with the running sums of all ranks) while the others wait. */
     private void snapshot(Map<String, Object> options, LrScheduler sched, Generator gen, List<Callback> all, History history,
                           Position pos, Accumulator acc, boolean stopped) {
+        if (runGroup == null) {
+            write(options, sched, gen, all, history, pos, acc, stopped);
+            return;
+        }
+        try (Accumulator summed = pos.step > 0 ? acc.summedCopy(runGroup) : null) {
+            if (runGroup.isMain()) write(options, sched, gen, all, history, pos, summed != null ? summed : acc, stopped);
+        }
+        runGroup.barrier();
+    }
+
+    private void write(Map<String, Object> options, LrScheduler sched, Generator gen, List<Callback> all, History history,
+                       Position pos, Accumulator acc, boolean stopped) {
         try (dev.torch4j.tensor.Scope s = dev.torch4j.tensor.Scope.open()) {
             Map<String, Tensor> tensors = new LinkedHashMap<>();
             for (Map.Entry<String, Tensor> e : model.stateDict().entrySet()) tensors.put("model/" + e.getKey(), e.getValue());
@@ -624,7 +710,11 @@ public final class Trainer {
             n = 0;
             try (dev.torch4j.tensor.Scope s = dev.torch4j.tensor.Scope.open()) {
                 Tensor window = recent.narrow(0, 0, count);
-                if (window.nonFiniteCount() == 0) return;
+                long bad = window.nonFiniteCount();
+                if (runGroup != null) { // all ranks stop together, at the same step
+                    bad = runGroup.allReduce_(Tensor.of(new long[] {bad}, 1), dev.torch4j.distributed.ReduceOp.MAX).toLongArray()[0];
+                }
+                if (bad == 0) return;
                 float[] v = window.to(Device.cpu()).toFloatArray();
                 for (int i = 0; i < count; i++) {
                     if (Float.isFinite(v[i])) continue;
@@ -634,6 +724,8 @@ public final class Trainer {
                             + " check the inputs for NaN, or use skipNonFiniteLoss(true)"
                             + (count > 1 ? " (the loss is checked every " + capacity + " steps: the weights are those after the last step run)" : ""));
                 }
+                throw new TrainingException("the loss is not finite on another rank of the data-parallel run (between steps " + steps[0]
+                        + " and " + steps[count - 1] + " of " + where(plan, periods[count - 1]) + "); that rank's log says where");
             }
         }
 
