@@ -123,6 +123,35 @@ class DataParallelTest {
         assertThat(r.seconds()).as(r.output()).isLessThan(120);
     }
 
+    @Test void noWorkerOutlivesAKilledLauncher() throws Exception {
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString(), cp = System.getProperty("java.class.path");
+        Process launcher = new ProcessBuilder(javaBin, "-cp", cp, "dev.torch4j.cli.Main", "launch", "--nproc-per-node", "2", "--",
+                javaBin, "-cp", cp, DdpWorker.class.getName(), "wait", dir.toString()).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("launcher.log").toFile()).start();
+        List<ProcessHandle> workers = new ArrayList<>();
+        try {
+            for (int i = 0; i < 600 && workers.size() < 2; i++) {
+                Thread.sleep(100);
+                workers.clear();
+                for (int k = 0; k < 2; k++) {
+                    Path pid = dir.resolve("pid-" + k);
+                    if (Files.exists(pid) && !Files.readString(pid).isBlank()) ProcessHandle.of(Long.parseLong(Files.readString(pid).strip())).ifPresent(workers::add);
+                }
+            }
+            assertThat(workers).as(Files.readString(dir.resolve("launcher.log"))).hasSize(2);
+        } finally {
+            launcher.destroyForcibly().waitFor(); // SIGKILL: the launcher gets no chance to stop its workers itself
+        }
+        for (ProcessHandle w : workers) {
+            try {
+                w.onExit().get(20, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                w.destroyForcibly();
+                throw new AssertionError("worker " + w.pid() + " outlived its launcher by 20 s");
+            }
+        }
+    }
+
     @Test void aRankThatNeverArrivesIsNamed() throws Exception {
         int port = freePort();
         assertThatThrownBy(() -> ProcessGroup.join(Rendezvous.of("127.0.0.1", port, 0, 2).joinTimeout(Duration.ofSeconds(2))))

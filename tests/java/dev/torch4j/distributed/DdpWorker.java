@@ -79,6 +79,10 @@ public final class DdpWorker {
                     SafeTensors.write(model.stateDict().asMap(), out.resolve("weights-" + rank + ".safetensors"));
                     ddp.close();
                 }
+                case "wait" -> { // a worker that only waits: the test kills the launcher and watches it go
+                    Files.writeString(out.resolve("pid-" + rank), Long.toString(ProcessHandle.current().pid()));
+                    for (int i = 0; i < 600; i++) Thread.sleep(100);
+                }
                 default -> throw new IllegalArgumentException("unknown mode " + mode);
             }
         }
