@@ -290,6 +290,10 @@ public final class Trainer {
         }
         boolean main = pg == null || pg.isMain();
         runGroup = pg; // cleared when fit ends
+        if (pg != null && device().type() == Device.Type.CUDA && device().index() == 0 && pg.localRank() > 0) {
+            // one GPU per process, as with torchrun: local rank k trains on cuda:k (NCCL averages the gradients)
+            device = Device.cuda(pg.localRank() % Math.max(1, Device.cudaDeviceCount())).requireAvailable();
+        }
         Snapshot snap = null;
         if (resumeDir != null) {
             if (main) Snapshot.removeStale(resumeDir);
