@@ -31,6 +31,17 @@ class ExamplesTest {
         return out;
     }
 
+    @Test void dataParallelLeNetUnderTheLauncher() throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString(), cp = System.getProperty("java.class.path");
+        Process p = new ProcessBuilder(java, "-cp", cp, "dev.torch4j.cli.Main", "launch", "--nproc-per-node", "2", "--",
+                java, "-cp", cp, DataParallelLeNet.class.getName(), "1").directory(dir.toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(5, TimeUnit.MINUTES)).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+        assertThat(out).contains("[rank 0] epoch 1/1").contains("[rank 0] 2 process(es), batch 32 each: test accuracy")
+                .doesNotContain("[rank 1] epoch");
+    }
+
     @Test void seed000MnistCnnVsMlp() throws Exception {
         assertThat(run(Seed000MnistCnnVsMlp.class, "1")).contains("Total params: 30,678", "s0-cnn: test loss", "s0-nn: test loss");
     }
