@@ -223,9 +223,14 @@ public final class DataParallel implements AutoCloseable {
 
     /** Takes the gradient hooks off the parameters; the model trains alone again. */
     @Override public void close() {
-        if (reducer != null) {
+        if (reducer == null) return;
+        try {
             reducer.remove_autograd_hooks();
             reducer.close();
+        } catch (RuntimeException e) {
+            // after a failed backward pass the reducer may refuse; the failure itself has been reported
+            System.getLogger(DataParallel.class.getName()).log(System.Logger.Level.DEBUG, "closing the reducer: " + e.getMessage());
+        } finally {
             reducer = null;
         }
     }
