@@ -29,56 +29,205 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code explain WHAT}: seed 002's interpretation pictures as PNG files, with the numbers behind each in a
- * {@code .safetensors} file beside it (same name) for plotting elsewhere.
+ * {@code .safetensors} file beside it (same name) for plotting elsewhere. Each picture is a subcommand with its options.
  */
-final class ExplainCommand {
-    static final String USAGE = String.join("\n",
-            "usage: explain WHAT [options] --out FILE.png",
-            "Draws one of seed 002's interpretation pictures; the numbers behind it go to FILE.safetensors.",
-            "  kernels     [--index N]                 edge kernels on Fashion-MNIST test image N: image, kernel, filtered",
-            "  gabor       [--index 0,1,2]             seed 002's Gabor filter bank and the response magnitudes",
-            "  samples     [--count 25] [--model NAME --weights FILE]   Fashion-MNIST test images with labels (and predictions)",
-            "  confusion   --model NAME --weights FILE  the confusion matrix on the Fashion-MNIST test images",
-            "  feature-maps --model NAME --layer L (--image PHOTO | --index N) [--filter F]",
-            "                                           one filter's activation (--filter) or all of the layer's filters",
-            "  filters     --model NAME --layer L [--filters 0-7] [--size 56] [--upscaling-steps 12] [--steps 20] [--blur 0]",
-            "                                           what filters respond to, by gradient ascent on the input",
-            "  grad-cam    --model NAME (--image PHOTO | --index N) [--layer layer4.-1] [--class K]",
-            "                                           Grad-CAM heatmap over the image (default: the predicted class)",
-            "Models: a zoo or seed model ('models'), with --weights FILE (.pth, .pt, .safetensors; without it the random",
-            "initial weights are shown) and --num-classes N for zoo heads. Photos are resized to the model's input size",
-            "(--size S) and normalised with --normalize imagenet|half|fmnist|none (default: imagenet for 3 channels).",
-            "Fashion-MNIST comes from --data DIR, else the sample inside the jar.");
+@Command(name = "explain", mixinStandardHelpOptions = true, synopsisSubcommandLabel = "WHAT",
+        description = {"Draws one of seed 002's interpretation pictures; the numbers behind it go to FILE.safetensors beside FILE.png.",
+                "Models: a zoo or seed model ('models'), with --weights FILE (.pth, .pt, .safetensors; without it the random initial",
+                "weights are shown) and --num-classes N for zoo heads. Fashion-MNIST comes from --data DIR, else the sample in the jar.", ""},
+        subcommands = {ExplainCommand.KernelsCmd.class, ExplainCommand.GaborCmd.class, ExplainCommand.SamplesCmd.class, ExplainCommand.ConfusionCmd.class,
+                ExplainCommand.FeatureMapsCmd.class, ExplainCommand.FiltersCmd.class, ExplainCommand.GradCamCmd.class})
+final class ExplainCommand implements Callable<Integer> {
+    @ParentCommand Main main;
+    @Spec CommandSpec spec;
 
-    private ExplainCommand() {}
+    @Override public Integer call() {
+        Main.err(main).println("torch4j explain: say which picture, e.g. explain grad-cam --model resnet18 --image cat.jpg --out cam.png");
+        spec.commandLine().usage(Main.err(main));
+        return 2;
+    }
 
-    static int run(Args a, String what, PrintStream out) {
-        if (a.help() || what == null) {
-            out.println(USAGE);
-            return what == null && !a.help() ? 2 : 0;
+    /** --out and --data, taken by every picture. */
+    static final class Files {
+        @Option(names = "--out", required = true, paramLabel = "FILE.png", description = "The picture; its numbers go to FILE.safetensors.")
+        Path out;
+
+        @Option(names = "--data", paramLabel = "DIR", description = "Fashion-MNIST's four IDX files (default: the sample in the jar).")
+        Path data;
+
+        Path png() {
+            if (!out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".png")) throw new UsageException("explain: --out must name a .png file, got " + out);
+            return out;
         }
-        try (Scope s = Scope.open()) {
-            switch (what) {
-                case "kernels": return kernels(a, out);
-                case "gabor": return gabor(a, out);
-                case "samples": return samples(a, out);
-                case "confusion": return confusion(a, out);
-                case "feature-maps": return featureMaps(a, out);
-                case "filters": return filters(a, out);
-                case "grad-cam": return gradCam(a, out);
-                default: throw new UsageException("explain: unknown picture '" + what + "'; one of kernels, gabor, samples, confusion, "
-                        + "feature-maps, filters, grad-cam");
-            }
+
+        MnistData fashion() {
+            return data == null ? FashionMnist.sample() : FashionMnist.load(data);
         }
     }
 
-    private static Path outPath(Args a) {
-        Path p = Path.of(a.require("out"));
-        if (!p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".png")) throw new UsageException("explain: --out must name a .png file, got " + p);
-        return p;
+    /** The model to explain. */
+    static final class ModelChoice {
+        @Option(names = "--model", paramLabel = "NAME", description = "A seed or zoo model (see 'models').")
+        String model;
+
+        @Option(names = "--weights", paramLabel = "FILE", description = "Its weights (.pth, .pt, .safetensors); without them the random initial ones.")
+        Path weights;
+
+        @Option(names = "--num-classes", paramLabel = "N", defaultValue = "1000", description = "A zoo model's head (default: ${DEFAULT-VALUE}, ImageNet's).")
+        int numClasses;
+    }
+
+    /** The image fed to the model: a photo, or a Fashion-MNIST test image. */
+    static final class InputChoice {
+        @Option(names = "--image", paramLabel = "PHOTO", description = "A JPEG or PNG photo, resized to the model's input size.")
+        Path image;
+
+        @Option(names = "--index", paramLabel = "N", defaultValue = "0", description = "Else this Fashion-MNIST test image (default: ${DEFAULT-VALUE}).")
+        int index;
+
+        @Option(names = "--size", paramLabel = "S", description = "Resize the photo to S x S (default: the model's input size).")
+        Integer size;
+
+        @Option(names = "--normalize", paramLabel = "imagenet|half|fmnist|none", description = "Input normalisation (default: imagenet for 3 channels, else none).")
+        String normalize;
+    }
+
+    abstract static class Picture implements Callable<Integer> {
+        @ParentCommand ExplainCommand parent;
+        @Spec CommandSpec spec;
+        @Mixin Files files;
+
+        PrintStream out() {
+            return Main.out(parent == null ? null : parent.main);
+        }
+
+        @Override public Integer call() {
+            try (Scope s = Scope.open()) {
+                draw(out());
+            }
+            return 0;
+        }
+
+        abstract void draw(PrintStream out);
+    }
+
+    @Command(name = "kernels", mixinStandardHelpOptions = true, description = "Edge kernels on a Fashion-MNIST test image: image, kernel, filtered.")
+    static final class KernelsCmd extends Picture {
+        @Option(names = "--index", paramLabel = "N", defaultValue = "0", description = "The test image (default: ${DEFAULT-VALUE}).")
+        int index;
+
+        @Override void draw(PrintStream out) {
+            kernels(files, index, out);
+        }
+    }
+
+    @Command(name = "gabor", mixinStandardHelpOptions = true, description = "Seed 002's Gabor filter bank and the response magnitudes.")
+    static final class GaborCmd extends Picture {
+        @Option(names = "--index", paramLabel = "N,N,...", split = ",", defaultValue = "0,1,2", description = "The test images (default: ${DEFAULT-VALUE}).")
+        int[] index;
+
+        @Override void draw(PrintStream out) {
+            gabor(files, index, out);
+        }
+    }
+
+    @Command(name = "samples", mixinStandardHelpOptions = true, description = "Fashion-MNIST test images with their labels (and a model's predictions).")
+    static final class SamplesCmd extends Picture {
+        @Mixin ModelChoice model;
+
+        @Option(names = "--count", paramLabel = "N", defaultValue = "25", description = "How many (default: ${DEFAULT-VALUE}).")
+        int count;
+
+        @Override void draw(PrintStream out) {
+            Main.atLeast(spec, "--count", count, 1);
+            samples(files, model(model, false, out), count, out);
+        }
+    }
+
+    @Command(name = "confusion", mixinStandardHelpOptions = true, description = "A model's confusion matrix on the Fashion-MNIST test images.")
+    static final class ConfusionCmd extends Picture {
+        @Mixin ModelChoice model;
+
+        @Override void draw(PrintStream out) {
+            confusion(files, model(model, true, out), out);
+        }
+    }
+
+    @Command(name = "feature-maps", mixinStandardHelpOptions = true, description = "A layer's activations: all its filters, or one (--filter).")
+    static final class FeatureMapsCmd extends Picture {
+        @Mixin ModelChoice model;
+        @Mixin InputChoice input;
+
+        @Option(names = "--layer", required = true, paramLabel = "L", description = "The layer, by path (e.g. 0, features.3, layer4.-1).")
+        String layer;
+
+        @Option(names = "--filter", paramLabel = "F", description = "One filter, shown over the image.")
+        Integer filter;
+
+        @Override void draw(PrintStream out) {
+            featureMaps(files, model(model, true, out), input, layer, filter, out);
+        }
+    }
+
+    @Command(name = "filters", mixinStandardHelpOptions = true, showDefaultValues = true,
+            description = "What filters respond to, by gradient ascent on the input.")
+    static final class FiltersCmd extends Picture {
+        @Mixin ModelChoice model;
+
+        @Option(names = "--layer", required = true, paramLabel = "L", description = "The layer, by path.")
+        String layer;
+
+        @Option(names = "--filters", paramLabel = "RANGES", defaultValue = "0-7", description = "Filter indices and ranges, e.g. 0-7,12.")
+        String filters;
+
+        @Option(names = "--size", paramLabel = "S", defaultValue = "56", description = "Starting image size.")
+        int size;
+
+        @Option(names = "--upscaling-steps", paramLabel = "N", defaultValue = "12", description = "Times the image is enlarged.")
+        int upscalingSteps;
+
+        @Option(names = "--steps", paramLabel = "N", defaultValue = "20", description = "Gradient-ascent steps per size.")
+        int steps;
+
+        @Option(names = "--blur", paramLabel = "N", defaultValue = "0", description = "Blur radius after each enlargement (0: none).")
+        int blur;
+
+        @Option(names = "--seed", paramLabel = "N", defaultValue = "0", description = "Seeds the starting noise.")
+        int seed;
+
+        @Override void draw(PrintStream out) {
+            Main.atLeast(spec, "--size", size, 1);
+            Main.atLeast(spec, "--upscaling-steps", upscalingSteps, 0);
+            Main.atLeast(spec, "--steps", steps, 1);
+            Main.atLeast(spec, "--blur", blur, 0);
+            ExplainCommand.filters(files, model(model, true, out), this, out);
+        }
+    }
+
+    @Command(name = "grad-cam", mixinStandardHelpOptions = true, description = "A Grad-CAM heatmap over the image (default: for the predicted class).")
+    static final class GradCamCmd extends Picture {
+        @Mixin ModelChoice model;
+        @Mixin InputChoice input;
+
+        @Option(names = "--layer", paramLabel = "L", defaultValue = "layer4.-1", description = "The layer (default: ${DEFAULT-VALUE}, ResNet's last block).")
+        String layer;
+
+        @Option(names = "--class", paramLabel = "K", description = "The class to explain (default: the predicted one).")
+        Integer cls;
+
+        @Override void draw(PrintStream out) {
+            gradCam(files, model(model, true, out), input, layer, cls, out);
+        }
     }
 
     private static Path dataPath(Path png) {
@@ -92,22 +241,15 @@ final class ExplainCommand {
         out.println("wrote " + png + " and " + dataPath(png));
     }
 
-    private static MnistData fashion(Args a) {
-        String dir = a.get("data", null);
-        return dir == null ? FashionMnist.sample() : FashionMnist.load(Path.of(dir));
-    }
-
     /** Fashion-MNIST test image {@code i} as [28, 28] in [0, 1]. */
     private static Tensor fashionImage(MnistData data, int i) {
         if (i < 0 || i >= data.test().size()) throw new UsageException("explain: --index " + i + " out of range: " + data.test().size() + " test images");
         return data.test().inputs().get(i).reshape(28, 28);
     }
 
-    private static int kernels(Args a, PrintStream out) {
-        int index = a.getInt("index", 0);
-        Path png = outPath(a);
-        MnistData data = fashion(a);
-        a.rejectUnknown();
+    private static void kernels(Files f, int index, PrintStream out) {
+        Path png = f.png();
+        MnistData data = f.fashion();
         Tensor image = fashionImage(data, index);
         Map<String, Tensor> d = new LinkedHashMap<>();
         d.put("image", image);
@@ -117,14 +259,11 @@ final class ExplainCommand {
             d.put(key + ".filtered", Kernels.filter(image, k.getValue()));
         }
         write(Kernels.demo(image, Kernels.seed002()).title("Fashion-MNIST test image " + index), d, png, out);
-        return 0;
     }
 
-    private static int gabor(Args a, PrintStream out) {
-        int[] indices = Arrays.stream(a.get("index", "0,1,2").split(",")).mapToInt(x -> Integer.parseInt(x.trim())).toArray();
-        Path png = outPath(a);
-        MnistData data = fashion(a);
-        a.rejectUnknown();
+    private static void gabor(Files f, int[] indices, PrintStream out) {
+        Path png = f.png();
+        MnistData data = f.fashion();
         List<Tensor> images = new ArrayList<>();
         List<String> names = new ArrayList<>();
         Map<String, Tensor> d = new LinkedHashMap<>();
@@ -139,19 +278,22 @@ final class ExplainCommand {
             for (int j = 0; j < indices.length; j++) d.put("kernel" + k + ".magnitude" + indices[j], Gabor.magnitude(images.get(j), bank.get(k)));
         }
         write(Gabor.bank(bank, images, names), d, png, out);
-        return 0;
     }
 
     /** A model by name with optional weights; its default input shape [1, C, H, W]. */
     private record Loaded(Layer model, long[] inputShape) {}
 
-    private static Loaded model(Args a, boolean required, PrintStream out) {
-        String name = required ? a.require("model") : a.get("model", null);
-        if (name == null) return null;
-        int classes = a.getInt("num-classes", Zoo.IMAGENET_CLASSES);
+    private static Loaded model(ModelChoice c, boolean required, PrintStream out) {
+        String name = c.model;
+        if (name == null) {
+            if (required) throw new UsageException("explain: this picture needs --model NAME (see 'models')");
+            return null;
+        }
+        int classes = c.numClasses;
+        if (classes < 1) throw new UsageException("explain: --num-classes must be >= 1, got " + classes);
+        String weights = c.weights == null ? null : c.weights.toString();
         SeedModels.Entry e = Main.modelEntry(name);
         Layer m = Zoo.has(name) ? Zoo.create(name, classes) : e.create();
-        String weights = a.get("weights", null);
         if (weights != null && name.endsWith("-features")) Weights.loadFeatures(m, Path.of(weights)); // torchvision's whole-model file
         else if (weights != null) Weights.load(m, Path.of(weights));
         else out.println("note: no --weights, so " + name + "'s random initial weights are shown");
@@ -159,18 +301,18 @@ final class ExplainCommand {
     }
 
     /** The model's input [1, C, H, W] and the picture of it [C, H, W] in [0, 1], from --image PHOTO or --index N. */
-    private static Tensor[] input(Args a, long[] shape) {
-        String photo = a.get("image", null);
-        int c = (int) shape[1], size = a.getInt("size", (int) shape[2]);
-        String norm = a.get("normalize", c == 3 ? "imagenet" : "none");
+    private static Tensor[] input(Files f, InputChoice in, long[] shape) {
+        Path photo = in.image;
+        int c = (int) shape[1], size = in.size == null ? (int) shape[2] : in.size;
+        if (size < 1) throw new UsageException("explain: --size must be >= 1, got " + size);
+        String norm = in.normalize != null ? in.normalize : c == 3 ? "imagenet" : "none";
         Tensor shown;
         if (photo != null) {
             Pipeline p = c == 1 ? Transforms.compose(Transforms.resize(size, size), Transforms.grayscale(1), Transforms.toTensor())
                     : Transforms.compose(Transforms.resize(size, size), Transforms.toTensor());
-            shown = p.load(Path.of(photo));
+            shown = p.load(photo);
         } else {
-            int index = a.getInt("index", 0);
-            Tensor g = fashionImage(fashion(a), index).reshape(1, 28, 28);
+            Tensor g = fashionImage(f.fashion(), in.index).reshape(1, 28, 28);
             shown = c == 3 ? Tensor.cat(List.of(g, g, g), 0) : g;
         }
         Tensor x = shown;
@@ -191,30 +333,22 @@ final class ExplainCommand {
         return Tensor.cat(ch, 0);
     }
 
-    private static int featureMaps(Args a, PrintStream out) {
-        Path png = outPath(a);
-        Loaded m = model(a, true, out);
-        String layer = a.require("layer");
-        String filter = a.get("filter", null);
-        Tensor[] in = input(a, m.inputShape());
-        a.rejectUnknown();
+    private static void featureMaps(Files f, Loaded m, InputChoice input, String layer, Integer filter, PrintStream out) {
+        Path png = f.png();
+        Tensor[] in = input(f, input, m.inputShape());
         Tensor maps = FeatureMaps.capture(m.model(), layer, in[0]);
         Map<String, Tensor> d = new LinkedHashMap<>();
         d.put("input", in[1]);
         d.put("activations", maps);
-        Figure fig = filter == null ? FeatureMaps.all(maps, 16, "Activations of layer " + layer) : FeatureMaps.one(in[1], maps, Integer.parseInt(filter));
+        Figure fig = filter == null ? FeatureMaps.all(maps, 16, "Activations of layer " + layer) : FeatureMaps.one(in[1], maps, filter);
         write(fig, d, png, out);
-        return 0;
     }
 
-    private static int filters(Args a, PrintStream out) {
-        Path png = outPath(a);
-        Loaded m = model(a, true, out);
-        String layer = a.require("layer");
-        String range = a.get("filters", "0-7");
-        FilterVisualizer v = FilterVisualizer.of(m.model()).channels((int) m.inputShape()[1]).size(a.getInt("size", 56)).upscalingSteps(a.getInt("upscaling-steps", 12))
-                .steps(a.getInt("steps", 20)).blur(a.getInt("blur", 0)).seed(a.getInt("seed", 0));
-        a.rejectUnknown();
+    private static void filters(Files f, Loaded m, FiltersCmd o, PrintStream out) {
+        Path png = f.png();
+        String layer = o.layer, range = o.filters;
+        FilterVisualizer v = FilterVisualizer.of(m.model()).channels((int) m.inputShape()[1]).size(o.size).upscalingSteps(o.upscalingSteps)
+                .steps(o.steps).blur(o.blur).seed(o.seed);
         int[] filters = parseRange(range);
         long t0 = System.nanoTime();
         Map<String, Tensor> d = new LinkedHashMap<>();
@@ -227,7 +361,6 @@ final class ExplainCommand {
                     i + 1, filters.length, (System.nanoTime() - t0) / 1e9);
         }
         write(fig, d, png, out);
-        return 0;
     }
 
     static int[] parseRange(String spec) {
@@ -244,14 +377,10 @@ final class ExplainCommand {
         return l.stream().mapToInt(Integer::intValue).toArray();
     }
 
-    private static int gradCam(Args a, PrintStream out) {
-        Path png = outPath(a);
-        Loaded m = model(a, true, out);
-        String layer = a.get("layer", "layer4.-1");
-        String cls = a.get("class", null);
-        Tensor[] in = input(a, m.inputShape());
-        a.rejectUnknown();
-        GradCam.Result r = GradCam.compute(m.model(), layer, in[0], cls == null ? null : Integer.parseInt(cls));
+    private static void gradCam(Files f, Loaded m, InputChoice input, String layer, Integer cls, PrintStream out) {
+        Path png = f.png();
+        Tensor[] in = input(f, input, m.inputShape());
+        GradCam.Result r = GradCam.compute(m.model(), layer, in[0], cls);
         Tensor probs = r.logits().softmax(1);
         out.printf(Locale.ROOT, "class %d (%s), probability %.4f; heatmap %s at layer %s%n", r.classIndex(), cls == null ? "predicted" : "chosen",
                 probs.get(0).get(r.classIndex()).item(), Arrays.toString(r.heatmap().shape()), layer);
@@ -263,15 +392,11 @@ final class ExplainCommand {
                 .put(0, 0, dev.torch4j.viz.Tile.rgb(in[1]).title("Image"))
                 .put(0, 1, dev.torch4j.viz.Tile.picture(GradCam.overlay(in[1], r.heatmap())).title("Grad-CAM, class " + r.classIndex()));
         write(fig, d, png, out);
-        return 0;
     }
 
-    private static int samples(Args a, PrintStream out) {
-        Path png = outPath(a);
-        int count = a.getInt("count", 25);
-        MnistData data = fashion(a);
-        Loaded m = model(a, false, out);
-        a.rejectUnknown();
+    private static void samples(Files f, Loaded m, int count, PrintStream out) {
+        Path png = f.png();
+        MnistData data = f.fashion();
         Tensor images = data.test().inputs().slice(0, 0, Math.min(count, data.test().size()));
         long[] labels = data.test().targets().slice(0, 0, images.size(0)).toLongArray(), predictions = null;
         Map<String, Tensor> d = new LinkedHashMap<>();
@@ -282,14 +407,11 @@ final class ExplainCommand {
             d.put("logits", logits);
         }
         write(Plots.samples(images, labels, predictions, FashionMnist.CLASSES, count), d, png, out);
-        return 0;
     }
 
-    private static int confusion(Args a, PrintStream out) {
-        Path png = outPath(a);
-        MnistData data = fashion(a);
-        Loaded m = model(a, true, out);
-        a.rejectUnknown();
+    private static void confusion(Files f, Loaded m, PrintStream out) {
+        Path png = f.png();
+        MnistData data = f.fashion();
         ConfusionMatrix cm = new ConfusionMatrix(10).addLogits(predict(m.model(), data.test().inputs()), data.test().targets());
         long[][] c = cm.counts();
         long[] flat = Arrays.stream(c).flatMapToLong(Arrays::stream).toArray();
@@ -298,7 +420,6 @@ final class ExplainCommand {
         Figure.savePng(Plots.confusionMatrix(cm, FashionMnist.CLASSES), png);
         SafeTensors.write(d, dataPath(png));
         out.printf(Locale.ROOT, "accuracy %.4f on %d images; wrote %s and %s%n", cm.accuracy(), cm.total(), png, dataPath(png));
-        return 0;
     }
 
     private static Tensor predict(Layer model, Tensor images) {

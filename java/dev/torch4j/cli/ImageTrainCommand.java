@@ -23,6 +23,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.Map;
 
 /** {@code train --recipe NAME --data DIR} for the cats-vs-dogs recipes: an image folder in, a trained model out. */
@@ -37,20 +38,20 @@ final class ImageTrainCommand {
     /** The training, validation and test sets of a run; validation and test may be null. */
     record Splits(ImageFolder trainFolder, Dataset train, Dataset valid, Dataset test, String layout) {}
 
-    static int run(Args a, ImageRecipe r, SnapshotOptions snapshots, PrintStream out) {
-        String dataDir = a.get("data", null);
-        int epochs = a.getInt("epochs", r.epochs());
-        int batch = a.getInt("batch-size", r.batch());
-        Device device = Device.parse(a.get("device", "auto")).requireAvailable();
-        int threads = a.getInt("threads", Torch.threads());
-        long seed = Long.parseLong(a.get("seed", "42"));
-        String outDir = a.get("out", null);
-        String weightsArg = a.get("weights", null);
+    static int run(TrainCommand o, ImageRecipe r, SnapshotOptions snapshots, PrintStream out) {
+        o.refuse(Set.of("valid"), "recipe " + r.name() + ", which takes its validation set from --data");
+        o.refuse(Set.of("budget", "fine-tune-epochs", "fine-tune-batch", "download"), "recipe " + r.name());
+        String dataDir = o.data == null ? null : o.data.toString();
+        int epochs = o.positive("epochs", o.epochs, r.epochs());
+        int batch = o.positive("batch-size", o.batchSize, r.batch());
+        Device device = Device.parse(o.device).requireAvailable();
+        int threads = o.threadsInForce();
+        long seed = o.seed;
+        Path outDir = o.out;
+        String weightsArg = o.weights == null ? null : o.weights.toString();
         if (weightsArg != null && r.backbone() == null) throw new UsageException("train: recipe " + r.name() + " trains from scratch and takes no --weights");
-        if (a.get("valid", null) != null) throw new UsageException("train: --valid applies to the MNIST-type recipes; " + r.name() + " takes its validation set from --data");
         TrainCommand.checkOut(outDir);
         snapshots.inForce("batch-size", batch).inForce("seed", seed).inForce("threads", threads);
-        a.rejectUnknown();
         if (dataDir == null) throw new UsageException("train: recipe " + r.name() + " needs --data DIR: " + DATA_HELP);
         Torch.setThreads(threads);
 
@@ -82,7 +83,7 @@ final class ImageTrainCommand {
         Trainer trainer = Trainer.of(trained).optimizer(r.optimizer().get()).batchSize(batch).seed(seed).epochs(epochs).device(device);
         if (r.scheduler() != null) trainer.scheduler(r.scheduler());
         if (r.binary()) trainer.loss(Loss.bceWithLogits());
-        Path dir = outDir == null ? null : Path.of(outDir);
+        Path dir = outDir;
         Checkpoint best = TrainCommand.attachCallbacks(trainer, out, dir, data.valid() != null, snapshots);
         TrainCommand.describeParallel(out, batch);
 

@@ -3,42 +3,36 @@ package dev.torch4j.cli;
 import dev.torch4j.nn.Layer;
 import dev.torch4j.nn.ModelException;
 import dev.torch4j.nn.Summary;
+import dev.torch4j.recipes.SeedModels;
 import dev.torch4j.shim.Shim;
 import dev.torch4j.tensor.Device;
 import dev.torch4j.tensor.Torch;
-import dev.torch4j.recipes.SeedModels;
 import dev.torch4j.vision.Zoo;
 import org.bytedeco.javacpp.Loader;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.Locale;
+import java.util.concurrent.Callable;
 
-/** The {@code torch4j} command line: {@code java -jar target/torch4j.jar COMMAND [options]}. */
-public final class Main {
-    private static final String USAGE = String.join("\n",
-            "usage: java -jar torch4j.jar COMMAND [options]",
-            "",
-            "commands:",
-            "  train --recipe NAME [--data DIR] [--epochs N] [--batch-size N] [--device auto|cpu|cuda|mps]",
-            "        [--threads N] [--seed N] [--weights FILE] [--out DIR]",
-            "                                        train a seed recipe (embedded Fashion-MNIST sample by default)",
-            "  recipes                               the recipe names with a line each",
-            "  version                               torch4j and libtorch versions, devices, threads",
-            "  models                                the model names known to summary, bench and predict",
-            "  summary --model NAME [--input 1,1,28,28]",
-            "                                        torchinfo-style table of a model",
-            "  bench --model NAME [--batch 100] [--steps 300] [--threads 2]",
-            "                                        median time of one training step on synthetic data",
-            "  predict --model NAME --weights FILE --input X.safetensors --output Y.safetensors [--num-classes N]",
-            "                                        run a model in evaluation mode on a stored tensor",
-            "  explain kernels|gabor|samples|confusion|feature-maps|filters|grad-cam [options] --out FILE.png",
-            "                                        seed 002's interpretation pictures (and their numbers)",
-            "  launch --nproc-per-node N [--nnodes M --node-rank K --master-addr HOST --master-port PORT] -- COMMAND ...",
-            "                                        data-parallel run: N workers of COMMAND (e.g. train --recipe s3-lenet)",
-            "",
-            "Run a command with --help for its options.");
+/**
+ * The {@code torch4j} command line: {@code java -jar target/torch4j.jar COMMAND [options]}, on picocli. Exit codes:
+ * 0 done, 1 the work failed (the message says why), 2 the command line is wrong (the message names the option and
+ * the value). No Java stack trace for a user's mistake; {@code --debug} shows one.
+ */
+@Command(name = "torch4j", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class, sortOptions = false,
+        description = "Define, train, fine-tune and interpret CNNs on libtorch. Run a command with --help for its options.",
+        subcommands = {TrainCommand.class, Main.Recipes.class, LaunchCommand.class, Main.Summarize.class, Main.BenchCommand.class,
+                PredictCommand.class, ExplainCommand.class, Main.Models.class, Main.Version.class, Main.Completion.class})
+public final class Main implements Callable<Integer> {
+    PrintStream out = System.out, err = System.err;
 
-    private Main() {}
+    @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT, description = "Print the Java stack trace of a failure.")
+    boolean debug;
 
     public static void main(String[] args) {
         // torch4j frees native memory with scopes, not through the GC. JavaCPP's default limit on the process's physical
@@ -52,52 +46,116 @@ public final class Main {
         System.exit(run(args, System.out, System.err));
     }
 
-    /** Runs one command; returns the process exit code (0 ok, 2 usage error, 1 failure). */
+    /** Runs one command line; returns the process exit code (0 ok, 1 failure, 2 usage error). */
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
-            out.println(USAGE);
-            return args.length == 0 ? 2 : 0;
-        }
-        String command = args[0];
-        try {
-            if (command.equals("explain")) { // explain WHAT [options]
-                boolean what = args.length > 1 && !args[1].startsWith("-");
-                return ExplainCommand.run(new Args(command + (what ? " " + args[1] : ""), args, what ? 2 : 1), what ? args[1] : null, out);
-            }
-            if (command.equals("launch")) return LaunchCommand.run(args, out, err);
-            Args a = new Args(command, args, 1);
-            switch (command) {
-                case "train": return inGroup(out, o -> TrainCommand.run(a, o));
-                case "recipes": return TrainCommand.list(a, out);
-                case "version": return version(a, out);
-                case "models": return models(a, out);
-                case "summary": return summary(a, out);
-                case "bench": return bench(a, out);
-                case "predict": return PredictCommand.run(a, out);
-                default: throw new UsageException("unknown command '" + command + "'");
-            }
-        } catch (UsageException e) {
-            err.println("torch4j: " + e.getMessage());
-            err.println("Run 'java -jar torch4j.jar --help' for usage.");
+        Main main = new Main();
+        main.out = out;
+        main.err = err;
+        CommandLine cli = commandLine(main);
+        if (args.length == 0) {
+            cli.usage(err);
             return 2;
-        } catch (ModelException | IllegalArgumentException | IllegalStateException | dev.torch4j.io.StateDictException
-                 | java.io.UncheckedIOException | dev.torch4j.distributed.DistributedException e) {
-            err.println("torch4j " + command + ": " + e.getMessage());
-            return 1;
+        }
+        try {
+            return cli.execute(args);
         } catch (OutOfMemoryError e) {
-            err.println("torch4j " + command + ": out of memory: " + e.getMessage() + "\n" + memoryAdvice(e));
+            err.println("torch4j " + (args[0].startsWith("-") ? "" : args[0]) + ": out of memory: " + e.getMessage() + "\n" + memoryAdvice(e));
             return 1;
         }
     }
 
+    /** The command tree with torch4j's error reporting, writing to {@code main}'s streams. */
+    static CommandLine commandLine(Main main) {
+        CommandLine cli = new CommandLine(main);
+        cli.setOut(new PrintWriter(main.out, true));
+        cli.setErr(new PrintWriter(main.err, true));
+        cli.getSubcommands().get("launch").setStopAtPositional(true); // the worker's command line is not launch's
+        cli.setParameterExceptionHandler((e, args) -> {
+            String where = commandName(e.getCommandLine());
+            main.err.println("torch4j " + where + ": " + e.getMessage());
+            CommandLine.UnmatchedArgumentException.printSuggestions(e, main.err);
+            main.err.println("Run 'java -jar torch4j.jar " + (where.isEmpty() ? "" : where + " ") + "--help' for usage.");
+            return CommandLine.ExitCode.USAGE;
+        });
+        cli.setExecutionExceptionHandler((e, command, parsed) -> main.failed(commandName(command), e));
+        return cli;
+    }
+
+    /** "train", "explain grad-cam": the command's path below torch4j. */
+    static String commandName(CommandLine c) {
+        String q = c.getCommandSpec().qualifiedName(" ");
+        return q.startsWith("torch4j") ? q.substring("torch4j".length()).strip() : q;
+    }
+
+    /** One line for a failure: 2 for a command line that cannot work, 1 for work that failed. */
+    int failed(String command, Exception e) {
+        if (debug) e.printStackTrace(err);
+        String prefix = "torch4j " + command + ": ";
+        String message = String.valueOf(e.getMessage());
+        if (message.startsWith(command + ": ")) message = message.substring(command.length() + 2); // said once, in the prefix
+        if (e instanceof CommandLine.ParameterException) { // a value the option's type takes but the command cannot use
+            err.println(prefix + message);
+            err.println("Run 'java -jar torch4j.jar " + command + " --help' for usage.");
+            return CommandLine.ExitCode.USAGE;
+        }
+        if (e instanceof UsageException) {
+            err.println(prefix + message);
+            err.println("Run 'java -jar torch4j.jar " + command + " --help' for usage.");
+            return CommandLine.ExitCode.USAGE;
+        }
+        if (e instanceof ModelException || e instanceof IllegalArgumentException || e instanceof IllegalStateException
+                || e instanceof dev.torch4j.io.StateDictException || e instanceof java.io.UncheckedIOException
+                || e instanceof dev.torch4j.tensor.TorchException) {
+            err.println(prefix + message);
+        } else {
+            err.println(prefix + "unexpected " + e.getClass().getSimpleName() + ": " + message + (debug ? "" : " (--debug shows where)"));
+        }
+        return CommandLine.ExitCode.SOFTWARE;
+    }
+
+    @Override public Integer call() {
+        CommandLine.usage(this, out);
+        return 0;
+    }
+
+    static PrintStream out(Main main) {
+        return main == null ? System.out : main.out;
+    }
+
+    static PrintStream err(Main main) {
+        return main == null ? System.err : main.err;
+    }
+
+    /** The error thrown out of a command for an option value its type accepts but the command cannot use. */
+    static CommandLine.ParameterException badValue(CommandLine.Model.CommandSpec spec, String message) {
+        return new CommandLine.ParameterException(spec.commandLine(), message);
+    }
+
+    /** {@code value} when {@code >= min}, else a usage error naming the option. */
+    static int atLeast(CommandLine.Model.CommandSpec spec, String option, int value, int min) {
+        if (value < min) throw badValue(spec, option + " must be >= " + min + ", got " + value);
+        return value;
+    }
+
     /**
-     * Runs a training command; started by {@code launch} (torchrun's variables set), as one rank of a data-parallel run,
-     * whose ranks other than 0 print nothing to stdout (errors still go to stderr).
+     * The intra-op threads to use: at least 1; more than the machine's cores only slows training down (500 threads on 2
+     * cores made an epoch 200 times slower), so it is capped at the core count with a warning.
      */
-    private static int inGroup(PrintStream out, java.util.function.Function<PrintStream, Integer> command) {
-        if (!dev.torch4j.distributed.Rendezvous.inEnvironment()) return command.apply(out);
-        try (dev.torch4j.distributed.ProcessGroup g = dev.torch4j.distributed.ProcessGroup.init()) {
-            return command.apply(g.isMain() ? out : new PrintStream(java.io.OutputStream.nullOutputStream()));
+    static int threads(CommandLine.Model.CommandSpec spec, Integer requested, PrintStream err) {
+        int cores = Runtime.getRuntime().availableProcessors();
+        if (requested == null) return Torch.threads();
+        atLeast(spec, "--threads", requested, 1);
+        if (requested > cores) {
+            err.println("torch4j " + commandName(spec.commandLine()) + ": warning: --threads " + requested + " is more than the " + cores
+                    + " cores here; using " + cores);
+            return cores;
+        }
+        return requested;
+    }
+
+    static final class VersionProvider implements CommandLine.IVersionProvider {
+        @Override public String[] getVersion() {
+            return new String[] {"torch4j " + Torch.version() + " (libtorch " + Torch.LIBTORCH_VERSION + ")"};
         }
     }
 
@@ -114,43 +172,11 @@ public final class Main {
         return "  the process ran out of memory: lower --batch-size, or give it more memory (docs/memory.md)";
     }
 
-    private static int version(Args a, PrintStream out) {
-        if (a.help()) {
-            out.println("usage: version\nPrints torch4j's and libtorch's versions, the devices available and the thread count.");
-            return 0;
-        }
-        a.rejectUnknown();
-        Torch.init();
-        out.println("torch4j " + Torch.version());
-        out.println("libtorch " + Torch.LIBTORCH_VERSION + " (JavaCPP presets, " + Torch.libtorchBuild() + " build, platform " + Loader.getPlatform() + ")");
-        out.println("native shim " + Shim.version() + (Shim.available() ? " (" + Shim.loadedFrom() + ")" : ""));
-        out.println("devices: cpu" + (Device.cudaAvailable() ? ", cuda x" + Device.cudaDeviceCount() : "")
-                + (Device.mpsAvailable() ? ", mps" : "") + " (auto: " + Device.auto() + ")");
-        String fallback = gpuFallback(Torch.libtorchBuild(), Device.cudaAvailable());
-        if (fallback != null) out.println(fallback);
-        out.println("threads: " + Torch.threads() + " (libtorch intra-op), BLAS " + Torch.blasThreads());
-        int tuning = Torch.allocatorTuning();
-        out.println("allocator: " + (tuning == 1 ? "glibc tuned (mmap threshold 32 MiB, trim threshold 1 GiB)"
-                : tuning == 0 ? "default (not glibc)" : "default (tuning off or shim missing)"));
-        return 0;
-    }
-
     /** What to say when the CUDA build of libtorch loaded but found no GPU (the presets then run on the CPU). */
     static String gpuFallback(String build, boolean cudaAvailable) {
         if (!build.equals("gpu") || cudaAvailable) return null;
         return "warning: the CUDA build of libtorch is loaded but no CUDA device is usable (no NVIDIA GPU, or its driver"
                 + " is missing or too old): everything runs on the CPU";
-    }
-
-    private static int models(Args a, PrintStream out) {
-        if (a.help()) {
-            out.println("usage: models\nLists the model names that summary and bench accept.");
-            return 0;
-        }
-        a.rejectUnknown();
-        for (SeedModels.Entry e : SeedModels.all()) out.printf(Locale.ROOT, "%-16s %s%n", e.name(), e.description());
-        for (String n : Zoo.names()) out.printf(Locale.ROOT, "%-16s %s%n", n, modelEntry(n).description());
-        return 0;
     }
 
     /** A seed model or a zoo model (ImageNet head, 224 px input) by name; the error lists both. */
@@ -167,36 +193,122 @@ public final class Main {
         }
     }
 
-    private static int summary(Args a, PrintStream out) {
-        if (a.help()) {
-            out.println("usage: summary --model NAME [--input N,C,H,W]\nPrints a torchinfo-style table. Models: see 'models'.");
+    @Command(name = "version", mixinStandardHelpOptions = true, description = "torch4j's and libtorch's versions, the devices and the thread count.")
+    static final class Version implements Callable<Integer> {
+        @ParentCommand Main main;
+
+        @Override public Integer call() {
+            PrintStream out = out(main);
+            Torch.init();
+            out.println("torch4j " + Torch.version());
+            out.println("libtorch " + Torch.LIBTORCH_VERSION + " (JavaCPP presets, " + Torch.libtorchBuild() + " build, platform " + Loader.getPlatform() + ")");
+            out.println("native shim " + Shim.version() + (Shim.available() ? " (" + Shim.loadedFrom() + ")" : ""));
+            out.println("devices: cpu" + (Device.cudaAvailable() ? ", cuda x" + Device.cudaDeviceCount() : "")
+                    + (Device.mpsAvailable() ? ", mps" : "") + " (auto: " + Device.auto() + ")");
+            String fallback = gpuFallback(Torch.libtorchBuild(), Device.cudaAvailable());
+            if (fallback != null) out.println(fallback);
+            out.println("threads: " + Torch.threads() + " (libtorch intra-op), BLAS " + Torch.blasThreads());
+            int tuning = Torch.allocatorTuning();
+            out.println("allocator: " + (tuning == 1 ? "glibc tuned (mmap threshold 32 MiB, trim threshold 1 GiB)"
+                    : tuning == 0 ? "default (not glibc)" : "default (tuning off or shim missing)"));
             return 0;
         }
-        SeedModels.Entry e = modelEntry(a.require("model"));
-        long[] input = a.getShape("input", e.inputShape());
-        a.rejectUnknown();
-        try (Layer m = e.create()) {
-            out.println(Summary.of(m, input));
-        }
-        return 0;
     }
 
-    private static int bench(Args a, PrintStream out) {
-        if (a.help()) {
-            out.println("usage: bench --model NAME [--batch 100] [--steps 300] [--threads 2] [--warmup 20]\n"
-                    + "Median time of one training step (forward, cross-entropy, backward, SGD step) on synthetic data, CPU.");
+    @Command(name = "models", mixinStandardHelpOptions = true, description = "The model names that summary, bench, predict and explain accept.")
+    static final class Models implements Callable<Integer> {
+        @ParentCommand Main main;
+
+        @Override public Integer call() {
+            for (SeedModels.Entry e : SeedModels.all()) out(main).printf(Locale.ROOT, "%-16s %s%n", e.name(), e.description());
+            for (String n : Zoo.names()) out(main).printf(Locale.ROOT, "%-16s %s%n", n, modelEntry(n).description());
             return 0;
         }
-        SeedModels.Entry e = modelEntry(a.require("model"));
-        int batch = a.getInt("batch", 100), steps = a.getInt("steps", 300), threads = a.getInt("threads", 2);
-        int warmup = a.getInt("warmup", 20);
-        a.rejectUnknown();
-        Torch.setThreads(threads);
-        try (Layer m = e.create()) {
-            double[] times = Bench.run(m, e.inputShape(), batch, steps, warmup, 0.01);
-            out.printf(Locale.ROOT, "%s batch %d threads %d torch4j %s (libtorch %s): median %.3f ms/step%n",
-                    e.name(), batch, Torch.threads(), Torch.version(), Torch.LIBTORCH_VERSION, Bench.median(times));
+    }
+
+    @Command(name = "recipes", mixinStandardHelpOptions = true, description = "The training recipes of the seed tutorials, a line each.")
+    static final class Recipes implements Callable<Integer> {
+        @ParentCommand Main main;
+
+        @Override public Integer call() {
+            TrainCommand.list(out(main));
+            return 0;
         }
-        return 0;
+    }
+
+    @Command(name = "summary", mixinStandardHelpOptions = true, description = "A torchinfo-style table of a model.")
+    static final class Summarize implements Callable<Integer> {
+        @ParentCommand Main main;
+        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--model", required = true, paramLabel = "NAME", description = "A seed or zoo model (see 'models').")
+        String model;
+
+        @Option(names = "--input", paramLabel = "N,C,H,W", split = ",", description = "Input shape (default: the model's own, e.g. 1,1,28,28).")
+        long[] input;
+
+        @Override public Integer call() {
+            SeedModels.Entry e = modelEntry(model);
+            long[] shape = input == null ? e.inputShape() : input;
+            for (long d : shape) if (d < 1) throw badValue(spec, "--input must be positive sizes separated by commas (e.g. 1,1,28,28), got " + java.util.Arrays.toString(shape));
+            try (Layer m = e.create()) {
+                out(main).println(Summary.of(m, shape));
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "bench", mixinStandardHelpOptions = true, showDefaultValues = true,
+            description = "Median time of one training step (forward, cross-entropy, backward, SGD step) on synthetic data, CPU.")
+    static final class BenchCommand implements Callable<Integer> {
+        @ParentCommand Main main;
+        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--model", required = true, paramLabel = "NAME", description = "A seed or zoo model (see 'models').")
+        String model;
+
+        @Option(names = "--batch-size", paramLabel = "N", defaultValue = "100", description = "Images per step.")
+        int batchSize;
+
+        @Option(names = "--steps", paramLabel = "N", defaultValue = "300", description = "Steps timed.")
+        int steps;
+
+        @Option(names = "--warmup", paramLabel = "N", defaultValue = "20", description = "Steps run before timing (0: none).")
+        int warmup;
+
+        @Option(names = "--threads", paramLabel = "N", description = "libtorch intra-op threads (default: libtorch's, the core count).")
+        Integer threads;
+
+        @Override public Integer call() {
+            atLeast(spec, "--batch-size", batchSize, 1);
+            atLeast(spec, "--steps", steps, 1);
+            atLeast(spec, "--warmup", warmup, 0);
+            SeedModels.Entry e = modelEntry(model);
+            Torch.setThreads(Main.threads(spec, threads, err(main)));
+            try (Layer m = e.create()) {
+                double[] times = Bench.run(m, e.inputShape(), batchSize, steps, warmup, 0.01);
+                out(main).printf(Locale.ROOT, "%s batch %d threads %d torch4j %s (libtorch %s): median %.3f ms/step%n",
+                        e.name(), batchSize, Torch.threads(), Torch.version(), Torch.LIBTORCH_VERSION, Bench.median(times));
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "completion", mixinStandardHelpOptions = true,
+            description = {"Prints a bash completion script for torch4j (zsh: autoload bashcompinit first).",
+                    "Install: java -jar torch4j.jar completion bash > torch4j.bash; source torch4j.bash",
+                    "(completes 'torch4j ...' where torch4j runs java -jar torch4j.jar)."})
+    static final class Completion implements Callable<Integer> {
+        @ParentCommand Main main;
+        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+        @CommandLine.Parameters(paramLabel = "SHELL", description = "bash (the only one)")
+        String shell;
+
+        @Override public Integer call() {
+            if (!shell.equals("bash")) throw badValue(spec, "completion: SHELL must be bash, got '" + shell + "'");
+            out(main).print(picocli.AutoComplete.bash("torch4j", spec.root().commandLine()));
+            return 0;
+        }
     }
 }

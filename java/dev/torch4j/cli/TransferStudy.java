@@ -76,16 +76,16 @@ final class TransferStudy {
         return new TensorDataset(b.inputs(), b.targets().sub(from).to(dev.torch4j.tensor.DType.INT64)); // a double scalar promotes to float
     }
 
-    static int run(Args a, PrintStream out) {
-        String dataDir = a.get("data", null);
-        int[] budgets = java.util.Arrays.stream(a.get("budget", "5,20,100").split(",")).mapToInt(b -> Integer.parseInt(b.trim())).toArray();
-        int pretrainEpochs = a.getInt("epochs", 3), epochs = a.getInt("fine-tune-epochs", 30);
-        int batch = a.getInt("batch-size", 64), fineTuneBatch = a.getInt("fine-tune-batch", 16);
-        Device device = Device.parse(a.get("device", "auto")).requireAvailable();
-        int threads = a.getInt("threads", Torch.threads());
-        long seed = Long.parseLong(a.get("seed", "42"));
-        String outDir = a.get("out", null);
-        a.rejectUnknown();
+    static int run(TrainCommand o, PrintStream out) {
+        o.refuse(java.util.Set.of("valid", "weights", "snapshots", "snapshot-every", "resume", "download"), "recipe " + NAME);
+        String dataDir = o.data == null ? null : o.data.toString();
+        int[] budgets = o.budget == null ? new int[] {5, 20, 100} : o.budget;
+        int pretrainEpochs = o.positive("epochs", o.epochs, 3), epochs = o.positive("fine-tune-epochs", o.fineTuneEpochs, 30);
+        int batch = o.positive("batch-size", o.batchSize, 64), fineTuneBatch = o.positive("fine-tune-batch", o.fineTuneBatch, 16);
+        Device device = Device.parse(o.device).requireAvailable();
+        int threads = o.threadsInForce();
+        long seed = o.seed;
+        String outDir = o.out == null ? null : o.out.toString();
         for (int budget : budgets) {
             if (budget <= 0) throw new UsageException("train: --budget takes positive counts of labelled images per class, got " + budget);
         }

@@ -53,7 +53,7 @@ class ExplainCommandTest {
             assertThat(cam.get("heatmap").shape()).containsExactly(3, 3);
             assertThat(cli.out).contains("(predicted), probability");
             StateDict f = picture("filters", "--model", "s2-gap", "--layer", "3", "--filters", "0-1,4", "--size", "20", "--upscaling-steps", "1",
-                    "--steps", "3");
+                    "--steps", "3", "--seed", "0", "--blur", "0");
             assertThat(f.keySet()).containsExactly("filter0", "filter1", "filter4");
             assertThat(f.get("filter4").shape()).containsExactly(1, 20, 20);
             assertThat(picture("samples", "--count", "9").get("images").shape()).containsExactly(9, 1, 28, 28);
@@ -63,12 +63,17 @@ class ExplainCommandTest {
 
     @Test void badRequestsAreNamed() {
         assertThat(cli.run("explain", "nope", "--out", "x.png")).isEqualTo(2);
-        assertThat(cli.err).contains("unknown picture 'nope'");
+        assertThat(cli.err).contains("torch4j explain: Unmatched arguments from index 1: 'nope'");
         assertThat(cli.run("explain", "kernels", "--out", "x.jpg")).isEqualTo(2);
         assertThat(cli.err).contains("--out must name a .png file");
         assertThat(cli.run("explain", "grad-cam", "--model", "s2-gap", "--layer", "12", "--out", dir.resolve("c.png").toString())).isEqualTo(1);
         assertThat(cli.err).contains("index 12 out of range for a Sequential of 11");
         assertThat(cli.run("explain")).isEqualTo(2);
-        assertThat(cli.out).contains("usage: explain WHAT");
+        assertThat(cli.err).contains("say which picture", "Usage: torch4j explain", "grad-cam", "feature-maps");
+        // options of their own for each picture, with their ranges: 0 is a valid seed and blur
+        assertThat(cli.run("explain", "filters", "--help")).isZero();
+        assertThat(cli.out).contains("--blur=N", "Default: 0", "--upscaling-steps=N");
+        assertThat(cli.run("explain", "kernels", "--count", "3", "--out", "x.png")).isEqualTo(2);
+        assertThat(cli.err).contains("torch4j explain kernels: Unknown options: '--count'");
     }
 }

@@ -24,16 +24,16 @@ class LaunchCommandTest extends CliRun {
 
     @Test void usageErrorsNameWhatIsMissing() {
         assertThat(run("launch", "--nproc-per-node", "2")).isEqualTo(2);
-        assertThat(err).contains("launch: give the command to run after '--'");
+        assertThat(err).contains("torch4j launch: Missing required parameter: 'COMMAND'");
         assertThat(run("launch", "--", "train")).isEqualTo(2);
-        assertThat(err).contains("launch: --nproc-per-node N is required");
+        assertThat(err).contains("torch4j launch: Missing required option: '--nproc-per-node=N'");
         assertThat(run("launch", "--nproc-per-node", "2", "--nnodes", "2", "--node-rank", "2", "--", "train")).isEqualTo(2);
-        assertThat(err).contains("launch: --node-rank must be in [0, 1], got 2");
+        assertThat(err).contains("torch4j launch: --node-rank must be in [0, 1], got 2");
         assertThat(run("launch", "--nproc-per-node", "2", "--nnodes", "2", "--", "train")).isEqualTo(2);
         assertThat(err).contains("--nnodes 2 needs --master-addr");
         assertThat(run("launch", "--nproc-per-node", "2", "--proc", "3", "--", "train")).isEqualTo(2);
-        assertThat(err).contains("--proc");
+        assertThat(err).contains("Unknown option: '--proc'");
         assertThat(run("launch", "--help")).isZero();
-        assertThat(out).contains("--nproc-per-node N").contains("TORCH4J_DIST_TIMEOUT");
+        assertThat(out).contains("--nproc-per-node=N").contains("TORCH4J_DIST_TIMEOUT");
     }
 }

@@ -8,8 +8,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 class MainTest extends CliRun {
     @Test void helpListsTheCommands() {
         assertThat(run("--help")).isZero();
-        assertThat(out).contains("version", "summary --model NAME", "bench --model NAME");
-        assertThat(run()).isEqualTo(2);
+        assertThat(out).contains("Usage: torch4j", "train", "launch", "summary", "bench", "predict", "explain", "completion", "--version");
+        assertThat(run()).isEqualTo(2); // no command: the usage, on stderr
+        assertThat(err).contains("Usage: torch4j");
+        assertThat(out).isEmpty();
+        assertThat(run("--version")).isZero();
+        assertThat(out).startsWith("torch4j ").contains("(libtorch 2.10.0)");
     }
 
     @Test void versionReportsLibtorchDevicesAndThreads() {
@@ -36,11 +40,14 @@ class MainTest extends CliRun {
         assertThat(run("summary", "--model", "vgg99")).isEqualTo(1);
         assertThat(err).contains("unknown model 'vgg99'", "s2-flat");
         assertThat(run("summary", "--model", "s2-flat", "--inptu", "1,1,28,28")).isEqualTo(2);
-        assertThat(err).contains("unknown option --inptu");
+        assertThat(err).contains("torch4j summary: Unknown options: '--inptu'", "Possible solutions: --input");
         assertThat(run("summary", "--model", "s2-flat", "--input", "1,1,32,32")).isEqualTo(1);
         assertThat(err).contains("layer 9 (Linear(in_features=576", "[1, 1024]");
-        assertThat(run("bench", "--model", "s1-a", "--batch", "0")).isEqualTo(2);
-        assertThat(err).contains("--batch must be a positive integer");
+        assertThat(run("bench", "--model", "s1-a", "--batch-size", "0")).isEqualTo(2);
+        assertThat(err).contains("torch4j bench: --batch-size must be >= 1, got 0");
+        assertThat(run("bench", "--model", "s1-a", "--batch", "8")).isEqualTo(2); // one vocabulary: --batch-size everywhere
+        assertThat(err).contains("Unknown options: '--batch'", "Possible solutions: --batch-size");
+        assertThat(err).doesNotContain("\tat ").doesNotContain("Exception");
     }
 
     @Test void trainRunsARecipeOnTheEmbeddedSampleAndWritesItsOutputs(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
@@ -52,8 +59,8 @@ class MainTest extends CliRun {
         assertThat(metrics.get("test_accuracy").getAsDouble()).isGreaterThan(0.6); // measured 0.73 after 2 epochs
         assertThat(run("recipes")).isZero();
         assertThat(out).contains("s0-cnn", "s1-a", "s4-adam");
-        assertThat(run("train", "--recipe", "s9")).isEqualTo(1);
-        assertThat(err).contains("unknown recipe 's9'", "s3-lenet");
+        assertThat(run("train", "--recipe", "s9")).isEqualTo(2);
+        assertThat(err).contains("torch4j train: unknown recipe 's9'", "s3-lenet").doesNotContain("train: train:");
         System.setProperty("torch4j.offline", "true");
         try {
             assertThat(run("train", "--recipe", "s3-lenet", "--data", dir.resolve("nothing").toString(), "--epochs", "1")).isEqualTo(1);
@@ -74,7 +81,46 @@ class MainTest extends CliRun {
     }
 
     @Test void benchReportsAMedianStepTime() {
-        assertThat(run("bench", "--model", "s2-gap", "--batch", "8", "--steps", "5", "--warmup", "1", "--threads", "1")).isZero();
+        assertThat(run("bench", "--model", "s2-gap", "--batch-size", "8", "--steps", "5", "--warmup", "0", "--threads", "1")).isZero();
         assertThat(out).matches("(?s)s2-gap batch 8 threads 1 .*median \\d+\\.\\d{3} ms/step\\s*");
+    }
+
+    @Test void typedOptionsNameTheOptionAndTheValue() {
+        assertThat(run("train", "--recipe", "s3-lenet", "--seed", "abc")).isEqualTo(2);
+        assertThat(err).contains("torch4j train: Invalid value for option '--seed': 'abc' is not a long");
+        assertThat(run("train", "--recipe", "s3-lenet", "--seed", "99999999999999999999")).isEqualTo(2);
+        assertThat(err).contains("'--seed': '99999999999999999999' is not a long");
+        assertThat(run("train", "--recipe", "s3-lenet", "--epochs", "0")).isEqualTo(2);
+        assertThat(err).contains("torch4j train: --epochs must be >= 1, got 0");
+        assertThat(run("train", "--recipe", "s3-lenet", "--budget", "5")).isEqualTo(2);
+        assertThat(err).contains("torch4j train: --budget does not apply to recipe s3-lenet");
+        assertThat(run("train", "--help")).isZero();
+        assertThat(out).contains("--batch-size=N", "--threads=N", "--download", "--resume=DIR", "Default: 42");
+    }
+
+    @Test void tooManyThreadsAreCappedAtTheCoreCountWithAWarning() {
+        int cores = Runtime.getRuntime().availableProcessors();
+        assertThat(run("bench", "--model", "s2-gap", "--batch-size", "2", "--steps", "1", "--warmup", "0", "--threads", "500")).isZero();
+        assertThat(err).contains("torch4j bench: warning: --threads 500 is more than the " + cores + " cores here; using " + cores);
+        assertThat(out).contains("threads " + cores + " ");
+    }
+
+    @Test void theHeaderSaysWhatThisRunDoes() {
+        assertThat(run("train", "--recipe", "s3-lenet", "--epochs", "1", "--threads", "1", "--device", "cpu")).isZero();
+        assertThat(out).contains("as published: LeNet on Fashion-MNIST, Adam, batch 64, 10 epochs", "this run: 1 epoch, batch size 64, seed 42, 1 thread, cpu");
+    }
+
+    @Test void aFailureShowsOneLineAndDebugAddsTheStackTrace() {
+        assertThat(run("summary", "--model", "s2-flat", "--input", "1,1,32,32")).isEqualTo(1);
+        assertThat(err.strip().lines().count()).isEqualTo(1);
+        assertThat(run("summary", "--model", "s2-flat", "--input", "1,1,32,32", "--debug")).isEqualTo(1);
+        assertThat(err).contains("\tat dev.torch4j.");
+    }
+
+    @Test void completionPrintsABashScript() {
+        assertThat(run("completion", "bash")).isZero();
+        assertThat(out).contains("complete -F", "torch4j").contains("train").contains("--batch-size");
+        assertThat(run("completion", "fish")).isEqualTo(2);
+        assertThat(err).contains("SHELL must be bash, got 'fish'");
     }
 }

@@ -28,7 +28,7 @@ class PredictCommandTest {
             in.put("input", x);
             in.save(dir.resolve("x.safetensors"));
             int rc = cli.run("predict", "--model", "resnet18", "--num-classes", "5", "--weights", weights.toString(),
-                    "--input", dir.resolve("x.safetensors").toString(), "--output", dir.resolve("y.safetensors").toString());
+                    "--input", dir.resolve("x.safetensors").toString(), "--out", dir.resolve("y.safetensors").toString());
             assertThat(rc).as(cli.err).isZero();
             assertThat(cli.out).contains("resnet18: input [2, 3, 64, 64] -> output [2, 5]");
             Tensor y = StateDict.load(dir.resolve("y.safetensors")).get("output");
@@ -44,7 +44,7 @@ class PredictCommandTest {
             in.put("input", io.get("input"));
             in.save(dir.resolve("x.safetensors"));
             int rc = cli.run("predict", "--model", "vgg11", "--weights", Fixtures.path("zoo/vgg.pth").toString(),
-                    "--input", dir.resolve("x.safetensors").toString(), "--output", dir.resolve("y.safetensors").toString());
+                    "--input", dir.resolve("x.safetensors").toString(), "--out", dir.resolve("y.safetensors").toString());
             assertThat(rc).isEqualTo(1);
             assertThat(cli.err).contains("vgg.pth does not fit Vgg", "features.3.weight");
         }
@@ -58,9 +58,9 @@ class PredictCommandTest {
             Path w = dir.resolve("w.safetensors");
             ResNet.resnet18(1000).stateDict().save(w);
             assertThat(cli.run("predict", "--model", "resnet18", "--weights", w.toString(), "--input", dir.resolve("x.safetensors").toString(),
-                    "--output", dir.resolve("y.safetensors").toString())).isEqualTo(1);
+                    "--out", dir.resolve("y.safetensors").toString())).isEqualTo(1);
             assertThat(cli.err).contains("x.safetensors has no tensor under the key \"input\" (it has [images])");
-            assertThat(cli.run("predict", "--model", "s3-lenet", "--num-classes", "3", "--weights", w.toString(), "--input", "a", "--output", "b")).isEqualTo(2);
+            assertThat(cli.run("predict", "--model", "s3-lenet", "--num-classes", "3", "--weights", w.toString(), "--input", "a", "--out", "b")).isEqualTo(2);
             assertThat(cli.err).contains("--num-classes applies to zoo models; s3-lenet has a fixed head");
             assertThat(cli.run("predict", "--model", "resnet18")).isEqualTo(2);
         }
