@@ -121,7 +121,7 @@ public class ImageRecipesTest extends CliRun {
         assertThat(run("train", "--recipe", "s2-cat", "--data", dir.resolve("mixed").toString())).isEqualTo(1);
         assertThat(err).contains("has classes [cat, dog]", "the labels would not mean the same");
         assertThat(run("train", "--recipe", "s2-cat", "--data", dir.resolve("mixed").toString(), "--valid", "0.1")).isEqualTo(2);
-        assertThat(err).contains("--valid applies to the MNIST-type recipes");
+        assertThat(err).contains("--valid does not apply to recipe s2-cat, which takes its validation set from --data");
         assertThat(run("recipes")).isZero();
         assertThat(out).contains("s0-catdog", "s2-cat-aug", "(--data DIR)");
     }
