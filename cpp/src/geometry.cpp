@@ -201,6 +201,15 @@ void affine_samples(const Image& in, const double a[6], const std::vector<float>
     // Pillow takes an 8-bit image's fill as integers (truncated), clipped to the sample range
     f[static_cast<size_t>(ch)] = in.quantized ? static_cast<T>(std::clamp(std::trunc(v), 0.0f, 255.0f)) : static_cast<T>(v);
   }
+  // A map whose steps exceed 1e7 pixels (a scale near 0, a huge shear) samples nothing inside the image but by
+  // chance; the fill is its answer, and the 16.16 fixed-point sums below cannot overflow.
+  for (int k = 0; k < 6; ++k) {
+    if (!(std::fabs(a[k]) <= 1e7)) {
+      for (int64_t i = 0; i < out.h * out.w; ++i)
+        for (int64_t ch = 0; ch < c; ++ch) dst[i * c + ch] = f[static_cast<size_t>(ch)];
+      return;
+    }
+  }
   // Pillow's affine_fixed: 16.16 fixed point from the pixel centre, arithmetic shift = floor.
   auto fix = [](double v) {
     const double s = v * 65536.0 + 0.5;

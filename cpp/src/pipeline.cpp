@@ -22,6 +22,18 @@ struct Program {
   std::vector<Step> steps;
 };
 
+constexpr double kMaxArgument = 1e9;
+constexpr int64_t kMaxSide = int64_t(1) << 16;     // an output side, in pixels
+constexpr int64_t kMaxPixels = int64_t(1) << 27;   // as the decoder's limit
+
+bool whole_in(double v, double lo, double hi) { return v >= lo && v <= hi && v == std::floor(v); }
+
+std::string number(double v) {
+  char b[32];
+  std::snprintf(b, sizeof b, "%g", v);
+  return b;
+}
+
 size_t expected_args(int op, const double* args, int64_t available) {
   switch (op) {
     case T4J_OP_RESIZE: return 2;
@@ -33,7 +45,8 @@ size_t expected_args(int op, const double* args, int64_t available) {
     case T4J_OP_COLOR_JITTER: return 8;
     case T4J_OP_GRAYSCALE: return 1;
     case T4J_OP_TO_TENSOR: return 0;
-    case T4J_OP_NORMALIZE: return available > 0 && args[0] >= 1 && args[0] <= 16 ? 1 + 2 * static_cast<size_t>(args[0]) : 0;
+    // c, c means, c stds: at least 3 even when the count is missing or not a whole number in [1, 16]
+    case T4J_OP_NORMALIZE: return available > 0 && whole_in(args[0], 1, 16) ? 1 + 2 * static_cast<size_t>(args[0]) : 3;
     case T4J_OP_CROP: return 4;
     case T4J_OP_HFLIP: return 0;
     case T4J_OP_ROTATE: return 4;
@@ -54,6 +67,13 @@ bool parse(const double* code, int64_t length, Program& prog, std::string& error
       error = "program ends inside a step header at " + std::to_string(pc);
       return false;
     }
+    // a whole, small opcode and count before any cast (a NaN or 1e300 cast to an integer is undefined)
+    if (!whole_in(code[pc], 0, 1 << 10) || !whole_in(code[pc + 1], 0, 1 << 12)) {
+      error = "step " + std::to_string(prog.steps.size()) + " at " + std::to_string(pc) +
+              ": the opcode and the argument count must be small whole numbers, got " + number(code[pc]) + " and " +
+              number(code[pc + 1]);
+      return false;
+    }
     const int op = static_cast<int>(code[pc]);
     const int64_t nargs = static_cast<int64_t>(code[pc + 1]);
     const size_t want = expected_args(op, code + pc + 2, length - pc - 2);
@@ -65,6 +85,15 @@ bool parse(const double* code, int64_t length, Program& prog, std::string& error
       error = "step " + std::to_string(prog.steps.size()) + " (opcode " + std::to_string(op) + ") has " +
               std::to_string(nargs) + " arguments, expected " + std::to_string(want);
       return false;
+    }
+    for (int64_t k = 0; k < nargs; ++k) {
+      const double v = code[pc + 2 + k];
+      if (std::isnan(v) && op == T4J_OP_COLOR_JITTER) continue;  // NaN: that adjustment is off
+      if (!(std::fabs(v) <= kMaxArgument)) {
+        error = "step " + std::to_string(prog.steps.size()) + " (opcode " + std::to_string(op) + ") argument " + std::to_string(k) +
+                " is " + number(v) + ": arguments must be finite numbers within +-1e9";
+        return false;
+      }
     }
     prog.steps.push_back({op, std::vector<double>(code + pc + 2, code + pc + 2 + nargs)});
     pc += 2 + nargs;
@@ -83,8 +112,12 @@ void shorter_side(int64_t size, int64_t h, int64_t w, int64_t& oh, int64_t& ow) 
   }
 }
 
-// Python's round(): halves to even.
-int64_t round_half_even(double v) { return static_cast<int64_t>(std::nearbyint(v)); }
+// Python's round(): halves to even. Out-of-range values (only from degenerate draws) saturate instead of being undefined.
+int64_t round_half_even(double v) {
+  if (std::isnan(v)) return 0;
+  if (!(std::fabs(v) < 4e18)) return v > 0 ? INT64_C(4000000000000000000) : -INT64_C(4000000000000000000);
+  return static_cast<int64_t>(std::nearbyint(v));
+}
 
 std::vector<float> fill_of(const std::vector<double>& a, size_t first, int64_t c) {
   std::vector<float> fill(static_cast<size_t>(c));
@@ -104,18 +137,33 @@ bool propagate(const Program& prog, Shape& s, std::string& error) {
     const auto& a = st.a;
     switch (st.op) {
       case T4J_OP_RESIZE:
-        if (a[0] < 1 || a[1] < 0) { error = "Resize needs a positive size"; return false; }
+        if (!whole_in(a[0], 1, kMaxSide) || !whole_in(a[1], 0, kMaxSide)) {
+          error = "Resize sizes must be whole numbers in [1, 65536] (width 0: the shorter side, aspect kept), got " + number(a[0]) + " x " + number(a[1]);
+          return false;
+        }
         if (a[1] == 0) shorter_side(static_cast<int64_t>(a[0]), s.h, s.w, s.h, s.w);
         else { s.h = static_cast<int64_t>(a[0]); s.w = static_cast<int64_t>(a[1]); }
         break;
       case T4J_OP_CENTER_CROP:
       case T4J_OP_RANDOM_RESIZED_CROP:
-        if (a[0] < 1 || a[1] < 1) { error = "crop sizes must be positive"; return false; }
+        if (st.op == T4J_OP_RANDOM_RESIZED_CROP &&
+            !(a[2] > 0 && a[3] >= a[2] && a[5] >= a[4] && std::fabs(a[4]) <= 20 && std::fabs(a[5]) <= 20)) {
+          error = "RandomResizedCrop needs a scale range 0 < lo <= hi and a log-ratio range lo <= hi within +-20";
+          return false;
+        }
+        if (!whole_in(a[0], 1, kMaxSide) || !whole_in(a[1], 1, kMaxSide)) {
+          error = "crop sizes must be whole numbers in [1, 65536], got " + number(a[0]) + " x " + number(a[1]);
+          return false;
+        }
         s.h = static_cast<int64_t>(a[0]);
         s.w = static_cast<int64_t>(a[1]);
         break;
       case T4J_OP_CROP:
-        if (a[2] < 1 || a[3] < 1) { error = "crop sizes must be positive"; return false; }
+        if (!whole_in(a[2], 1, kMaxSide) || !whole_in(a[3], 1, kMaxSide) || !whole_in(a[0], -kMaxArgument, kMaxArgument) ||
+            !whole_in(a[1], -kMaxArgument, kMaxArgument)) {
+          error = "Crop needs whole numbers: sizes in [1, 65536], got " + number(a[2]) + " x " + number(a[3]) + " at " + number(a[0]) + ", " + number(a[1]);
+          return false;
+        }
         s.h = static_cast<int64_t>(a[2]);
         s.w = static_cast<int64_t>(a[3]);
         break;
@@ -140,8 +188,18 @@ bool propagate(const Program& prog, Shape& s, std::string& error) {
         for (int64_t k = 0; k < s.c; ++k)
           if (a[1 + s.c + k] == 0) { error = "Normalize std is zero for channel " + std::to_string(k); return false; }
         break;
+      case T4J_OP_AFFINE:
+        if (!(a[3] > 0)) { error = "Affine scale must be > 0"; return false; }
+        break;
+      case T4J_OP_RANDOM_AFFINE:
+        if (!(a[4] > 0 && a[5] >= a[4])) { error = "RandomAffine scale range must be > 0 and ordered"; return false; }
+        break;
       default:
         break;
+    }
+    if (s.h * s.w > kMaxPixels) {
+      error = "step " + std::to_string(i) + " makes a " + std::to_string(s.h) + " x " + std::to_string(s.w) + " image, more than 2^27 pixels";
+      return false;
     }
   }
   if (s.quantized) {
@@ -190,6 +248,9 @@ void resized_crop_params(int64_t img_h, int64_t img_w, const std::vector<double>
     cw = img.w;
     ch = img.h;
   }
+  // a ratio range far from the image's own can round a side to 0 (torchvision then fails in its resize): keep one pixel
+  ch = std::clamp<int64_t>(ch, 1, img.h);
+  cw = std::clamp<int64_t>(cw, 1, img.w);
   top = (img.h - ch) / 2;
   left = (img.w - cw) / 2;
 }
