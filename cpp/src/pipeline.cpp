@@ -181,6 +181,10 @@ bool propagate(const Program& prog, Shape& s, std::string& error) {
         break;
       case T4J_OP_NORMALIZE:
         if (s.quantized) { error = "Normalize needs ToTensor before it (the image is still 8-bit)"; return false; }
+        if (!whole_in(a[0], 1, 16) || a.size() != 1 + 2 * static_cast<size_t>(a[0])) {
+          error = "Normalize needs a whole channel count in [1, 16], then one mean and one std per channel";
+          return false;
+        }
         if (static_cast<int64_t>(a[0]) != s.c) {
           error = "Normalize has " + std::to_string(static_cast<int64_t>(a[0])) + " means for an image of " + std::to_string(s.c) + " channels";
           return false;

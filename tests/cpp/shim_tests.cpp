@@ -122,6 +122,8 @@ static void fuzzer_findings_stay_fixed() {
   CHECK(refused({T4J_OP_CROP, 4, 0, 0, 1e9, 1e9, T4J_OP_TO_TENSOR, 0}, "sizes in [1, 65536]"));
   // Normalize without arguments read past the program
   CHECK(refused({T4J_OP_TO_TENSOR, 0, T4J_OP_NORMALIZE, 0}, "expected 3"));
+  // a fractional channel count took 3 arguments, then its cast (3) read 7
+  CHECK(refused({T4J_OP_TO_TENSOR, 0, T4J_OP_NORMALIZE, 3, 3.16797, 0.0117647, -7.9375}, "whole channel count"));
   CHECK(refused({T4J_OP_AFFINE, 9, 0, 0, 0, 0, 0, 0, 0, 0, 0, T4J_OP_TO_TENSOR, 0}, "scale must be > 0"));
   // RandomResizedCrop whose ratio range rounds the fallback crop's width to 0 read from a null row
   const std::vector<double> thin = {T4J_OP_RESIZE, 2, 16, 48, T4J_OP_TO_TENSOR, 0,

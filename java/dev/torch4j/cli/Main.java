@@ -1,7 +1,6 @@
 package dev.torch4j.cli;
 
 import dev.torch4j.nn.Layer;
-import dev.torch4j.nn.ModelException;
 import dev.torch4j.nn.Summary;
 import dev.torch4j.recipes.SeedModels;
 import dev.torch4j.shim.Shim;
@@ -103,9 +102,10 @@ public final class Main implements Callable<Integer> {
             err.println("Run 'java -jar torch4j.jar " + command + " --help' for usage.");
             return CommandLine.ExitCode.USAGE;
         }
-        if (e instanceof ModelException || e instanceof IllegalArgumentException || e instanceof IllegalStateException
-                || e instanceof dev.torch4j.io.StateDictException || e instanceof java.io.UncheckedIOException
-                || e instanceof dev.torch4j.tensor.TorchException) {
+        // torch4j's own exceptions (ImageException, StateDictException, TorchException, ...) and the JDK's for bad values
+        // carry messages written for the user
+        if (e.getClass().getName().startsWith("dev.torch4j.") || e instanceof IllegalArgumentException || e instanceof IllegalStateException
+                || e instanceof java.io.UncheckedIOException) {
             err.println(prefix + message);
         } else {
             err.println(prefix + "unexpected " + e.getClass().getSimpleName() + ": " + message + (debug ? "" : " (--debug shows where)"));

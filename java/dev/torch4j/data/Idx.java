@@ -69,6 +69,16 @@ public final class Idx {
         // straight into the tensor's memory, a chunk at a time: no heap copy of the whole data (47 MB for MNIST's images).
         // empty, not zeros: a header that announces more than the file holds reserves memory but never touches it
         Tensor t = Tensor.empty(DType.UINT8, shape);
+        try {
+            fill(file, in, t, shape, n);
+        } catch (IOException | RuntimeException e) {
+            t.close(); // a refused file leaves nothing behind, even outside a Scope
+            throw e;
+        }
+        return t;
+    }
+
+    private static void fill(Path file, DataInputStream in, Tensor t, long[] shape, long n) throws IOException {
         BytePointer dst = n > 0 ? new BytePointer(t.handle().data_ptr()) : null;
         byte[] chunk = new byte[(int) Math.min(n, 1 << 20)];
         long got = 0;
@@ -83,6 +93,5 @@ public final class Idx {
                     + n + " bytes of data, but only " + got + " follow");
         }
         if (in.read() != -1) throw new IllegalArgumentException("IDX file " + file + " has data beyond the " + n + " bytes its header " + Arrays.toString(shape) + " announces");
-        return t;
     }
 }

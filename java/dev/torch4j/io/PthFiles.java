@@ -7,7 +7,6 @@ import org.bytedeco.pytorch.LongOptional;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -110,7 +109,8 @@ final class PthFiles {
                 try (InputStream in = zip.getInputStream(e)) {
                     return fill(file, Tensor.zeros(s.dtype(), s.numel()), in, bytes);
                 } catch (IOException ex) {
-                    throw new UncheckedIOException("cannot read storage " + s.key() + " of " + file + ": " + ex.getMessage(), ex);
+                    // a damaged zip (found by fuzzing: an invalid local header) is a bad file, not a failed disk
+                    throw new StateDictException("cannot read storage " + s.key() + " of " + file + ": " + ex.getMessage(), ex);
                 }
             };
             Object root = unpickle(file, pkl, source, 5);

@@ -68,6 +68,17 @@ class ExplainCommandTest {
         assertThat(cli.err).contains("--out must name a .png file");
         assertThat(cli.run("explain", "grad-cam", "--model", "s2-gap", "--layer", "12", "--out", dir.resolve("c.png").toString())).isEqualTo(1);
         assertThat(cli.err).contains("index 12 out of range for a Sequential of 11");
+        // a photo that is missing, empty or truncated: one line naming the file, no stack trace
+        java.nio.file.Path empty = dir.resolve("empty.jpg");
+        try {
+            java.nio.file.Files.write(empty, new byte[0]);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        for (String photo : new String[] {dir.resolve("missing.jpg").toString(), empty.toString()}) {
+            assertThat(cli.run("explain", "grad-cam", "--model", "s2-gap", "--layer", "3", "--image", photo, "--out", dir.resolve("g.png").toString())).isEqualTo(1);
+            assertThat(cli.err.strip()).startsWith("torch4j explain grad-cam: cannot use image " + photo).doesNotContain("unexpected").doesNotContain("\tat ");
+        }
         assertThat(cli.run("explain")).isEqualTo(2);
         assertThat(cli.err).contains("say which picture", "Usage: torch4j explain", "grad-cam", "feature-maps");
         // options of their own for each picture, with their ranges: 0 is a valid seed and blur
