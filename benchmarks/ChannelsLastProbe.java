@@ -15,7 +15,7 @@ public class ChannelsLastProbe {
         int batch = Integer.parseInt(a[1]), steps = Integer.parseInt(a[2]), rounds = Integer.parseInt(a[3]);
         Torch.setThreads(2);
         for (int r = 0; r < rounds; r++) {
-            for (boolean last : new boolean[] {false, true}) {
+            for (int variant = 0; variant < 3; variant++) { boolean last = variant > 0, inputToo = variant == 2;
                 Torch.manualSeed(0);
                 Layer m = name.startsWith("resnet") || name.startsWith("vgg") ? dev.torch4j.vision.Zoo.create(name, 1000) : SeedModels.get(name).factory().get();
                 long[] shape = name.startsWith("resnet") || name.startsWith("vgg") ? new long[] {batch, 3, 224, 224} : SeedModels.get(name).inputShape().clone();
@@ -23,7 +23,7 @@ public class ChannelsLastProbe {
                 Tensor x = Tensor.randn(shape);
                 if (last) {
                     for (Tensor p : m.parameters()) if (p.dim() == 4) p.handle().set_data(p.handle().contiguous(torch.MemoryFormat.ChannelsLast));
-                    x = Tensor.wrap(x.handle().contiguous(torch.MemoryFormat.ChannelsLast));
+                    if (inputToo) x = Tensor.wrap(x.handle().contiguous(torch.MemoryFormat.ChannelsLast));
                 }
                 long classes;
                 try (Torch.NoGrad g = Torch.noGrad()) {
@@ -47,7 +47,7 @@ public class ChannelsLastProbe {
                     if (i >= 5) t[i - 5] = (System.nanoTime() - t0) / 1e6;
                 }
                 Arrays.sort(t);
-                System.out.printf(java.util.Locale.ROOT, "round %d %s batch %d %s: median %.2f ms/step%n", r, name, batch, last ? "channels-last" : "contiguous", t[steps / 2]);
+                System.out.printf(java.util.Locale.ROOT, "round %d %s batch %d %s: median %.2f ms/step%n", r, name, batch, variant == 0 ? "contiguous" : inputToo ? "channels-last weights and input" : "channels-last weights only", t[steps / 2]);
             }
         }
     }

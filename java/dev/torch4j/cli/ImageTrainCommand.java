@@ -81,6 +81,7 @@ final class ImageTrainCommand {
             trained = vt.head();
         }
         Trainer trainer = Trainer.of(trained).optimizer(r.optimizer().get()).batchSize(batch).seed(seed).epochs(epochs).device(device);
+        o.applyMemoryFormat(trainer);
         if (r.scheduler() != null) trainer.scheduler(r.scheduler());
         if (r.binary()) trainer.loss(Loss.bceWithLogits());
         Path dir = outDir;

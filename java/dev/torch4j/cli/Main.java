@@ -279,16 +279,27 @@ public final class Main implements Callable<Integer> {
         @Option(names = "--threads", paramLabel = "N", description = "libtorch intra-op threads (default: libtorch's, the core count).")
         Integer threads;
 
+        @Option(names = "--memory-format", paramLabel = "contiguous|channels-last", defaultValue = "contiguous",
+                description = "How convolution weights are laid out.")
+        String memoryFormat;
+
         @Override public Integer call() {
             atLeast(spec, "--batch-size", batchSize, 1);
+            dev.torch4j.tensor.MemoryFormat format;
+            try {
+                format = dev.torch4j.tensor.MemoryFormat.parse(memoryFormat);
+            } catch (IllegalArgumentException e) {
+                throw badValue(spec, "--memory-format must be contiguous or channels-last, got '" + memoryFormat + "'");
+            }
             atLeast(spec, "--steps", steps, 1);
             atLeast(spec, "--warmup", warmup, 0);
             SeedModels.Entry e = modelEntry(model);
             Torch.setThreads(Main.threads(spec, threads, err(main)));
             try (Layer m = e.create()) {
+                m.to(format);
                 double[] times = Bench.run(m, e.inputShape(), batchSize, steps, warmup, 0.01);
-                out(main).printf(Locale.ROOT, "%s batch %d threads %d torch4j %s (libtorch %s): median %.3f ms/step%n",
-                        e.name(), batchSize, Torch.threads(), Torch.version(), Torch.LIBTORCH_VERSION, Bench.median(times));
+                out(main).printf(Locale.ROOT, "%s batch %d threads %d %s torch4j %s (libtorch %s): median %.3f ms/step%n",
+                        e.name(), batchSize, Torch.threads(), format, Torch.version(), Torch.LIBTORCH_VERSION, Bench.median(times));
             }
             return 0;
         }

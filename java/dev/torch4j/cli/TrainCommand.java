@@ -88,6 +88,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", description = "libtorch intra-op threads, at most the core count (default: libtorch's).")
     Integer threads;
 
+    @Option(names = "--memory-format", paramLabel = "contiguous|channels-last", description = {"How convolution weights are laid out",
+            "(channels-last: 1.5x faster for the cat classifier here; default: contiguous, as PyTorch)."})
+    String memoryFormat;
+
     @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "Seeds the weights, the shuffling and the random transforms.")
     long seed;
 
@@ -162,6 +166,15 @@ final class TrainCommand implements Callable<Integer> {
         return g;
     }
 
+    void applyMemoryFormat(Trainer trainer) {
+        if (memoryFormat == null) return;
+        try {
+            trainer.memoryFormat(dev.torch4j.tensor.MemoryFormat.parse(memoryFormat));
+        } catch (IllegalArgumentException e) {
+            throw Main.badValue(spec, "--memory-format must be contiguous or channels-last, got '" + memoryFormat + "'");
+        }
+    }
+
     /** Refuses the options given that {@code what} does not take. */
     void refuse(Set<String> notTaken, String what) {
         for (String k : given().keySet()) {
@@ -231,6 +244,7 @@ final class TrainCommand implements Callable<Integer> {
         Torch.manualSeed(seed);
         Layer model = r.model().get();
         Trainer trainer = Trainer.of(model).optimizer(r.optimizer().get()).batchSize(batch).seed(seed).shuffle(r.shuffle()).device(where);
+        applyMemoryFormat(trainer);
         if (r.byIterations()) {
             long perEpoch = (train.size() + batch - 1) / batch;
             boolean asEpochs = epochs != null; // --epochs N: N passes over the data, one history row each

@@ -77,7 +77,7 @@ final class TransferStudy {
     }
 
     static int run(TrainCommand o, PrintStream out) {
-        o.refuse(java.util.Set.of("valid", "weights", "snapshots", "snapshot-every", "resume", "download"), "recipe " + NAME);
+        o.refuse(java.util.Set.of("valid", "weights", "snapshots", "snapshot-every", "resume", "download", "memory-format"), "recipe " + NAME);
         String dataDir = o.data == null ? null : o.data.toString();
         int[] budgets = o.budget == null ? new int[] {5, 20, 100} : o.budget;
         int pretrainEpochs = o.positive("epochs", o.epochs, 3), epochs = o.positive("fine-tune-epochs", o.fineTuneEpochs, 30);

@@ -2,6 +2,7 @@ package dev.torch4j.nn;
 
 import dev.torch4j.io.StateDict;
 import dev.torch4j.tensor.Device;
+import dev.torch4j.tensor.MemoryFormat;
 import dev.torch4j.tensor.Scope;
 import dev.torch4j.tensor.Tensor;
 import dev.torch4j.tensor.Torch;
@@ -396,6 +397,31 @@ public abstract class Layer implements AutoCloseable {
             }
         }
         return this;
+    }
+
+    /**
+     * Lays out every 4-d parameter (convolution weights) in {@code format}, in place (PyTorch's
+     * {@code model.to(memory_format=...)}): shapes, names and state dicts are unchanged, files are still written
+     * contiguous, and convolutions then compute in that layout (their inputs are converted as they enter).
+     */
+    public Layer to(MemoryFormat format) {
+        try (Scope s = Scope.open(); Torch.NoGrad g = Torch.noGrad()) {
+            for (Tensor t : parameters()) {
+                if (t.dim() == 4 && !t.isContiguous(format)) {
+                    t.clearGrad();
+                    t.setData(t.contiguous(format));
+                }
+            }
+        }
+        return this;
+    }
+
+    /** CHANNELS_LAST when a 4-d parameter is laid out so (see {@link #to(MemoryFormat)}), else CONTIGUOUS. */
+    public MemoryFormat memoryFormat() {
+        for (Tensor t : parameters()) {
+            if (t.dim() == 4 && !t.isContiguous(MemoryFormat.CONTIGUOUS) && t.isContiguous(MemoryFormat.CHANNELS_LAST)) return MemoryFormat.CHANNELS_LAST;
+        }
+        return MemoryFormat.CONTIGUOUS;
     }
 
     /** The device of the first parameter or buffer (the CPU when there is none). */

@@ -32,6 +32,6 @@ public final class CatClassifier extends Layer {
 
     @Override public Tensor forward(Tensor x) {
         x = convLayers.call(x);
-        return fcLayers.call(x.view(x.size(0), -1));
+        return fcLayers.call(x.reshape(x.size(0), -1));
     }
 }

@@ -26,7 +26,7 @@ public final class LeNet extends Layer {
     @Override public Tensor forward(Tensor x) {
         x = F.relu(F.maxPool2d(conv1.call(x), 2));
         x = F.relu(F.maxPool2d(conv2.call(x), 2));
-        x = x.view(x.size(0), -1);
+        x = x.reshape(x.size(0), -1);
         return fc3.call(F.relu(fc2.call(F.relu(fc1.call(x)))));
     }
 }

@@ -47,6 +47,6 @@ public final class MnistCnn extends Layer {
     @Override public Tensor forward(Tensor x) {
         x = pool1.call(relu1.call(cnn1.call(x)));
         x = pool2.call(relu2.call(cnn2.call(x)));
-        return fc1.call(x.view(x.size(0), -1));
+        return fc1.call(x.reshape(x.size(0), -1));
     }
 }

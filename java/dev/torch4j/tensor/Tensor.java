@@ -477,6 +477,15 @@ public final class Tensor implements AutoCloseable {
     public Tensor transpose(int a, int b) { return op(() -> handle().transpose(a, b)); }
     public Tensor contiguous() { return op(() -> handle().contiguous()); }
     public boolean isContiguous() { return handle().is_contiguous(); }
+    /** The same values laid out in {@code format} (a copy unless already so); CHANNELS_LAST needs 4 dimensions. */
+    public Tensor contiguous(MemoryFormat format) {
+        if (format == MemoryFormat.CHANNELS_LAST && dim() != 4) {
+            throw new IllegalArgumentException("channels-last needs a 4-d tensor [N, C, H, W], got shape " + java.util.Arrays.toString(shape()));
+        }
+        return op(() -> handle().contiguous(format.native_));
+    }
+    /** True when laid out in {@code format} (a tensor with one element per channel or pixel can be both). */
+    public boolean isContiguous(MemoryFormat format) { return handle().is_contiguous(format.native_); }
     public Tensor flatten(int startDim) { return op(() -> handle().flatten(startDim, -1)); }
     public Tensor flatten(int startDim, int endDim) { return op(() -> handle().flatten(startDim, endDim)); }
     public Tensor squeeze(int dim) { return op(() -> handle().squeeze(dim)); }
