@@ -264,8 +264,12 @@ public final class Main implements Callable<Integer> {
         @ParentCommand Main main;
         @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-        @Option(names = "--model", required = true, paramLabel = "NAME", description = "A seed or zoo model (see 'models').")
+        @Option(names = "--model", paramLabel = "NAME", description = "A seed or zoo model (see 'models'); required unless --roofline.")
         String model;
+
+        @Option(names = "--roofline", description = {"Instead: every seed conv model's step (and ResNet18/VGG16 at 224x224) as GFLOP/s beside",
+                "the machine's convolution peak, in both layouts (a few minutes)."})
+        boolean roofline;
 
         @Option(names = "--batch-size", paramLabel = "N", defaultValue = "100", description = "Images per step.")
         int batchSize;
@@ -284,6 +288,13 @@ public final class Main implements Callable<Integer> {
         String memoryFormat;
 
         @Override public Integer call() {
+            if (roofline) {
+                if (model != null) throw badValue(spec, "--roofline measures its own list of models; leave out --model");
+                Torch.setThreads(Main.threads(spec, threads, err(main)));
+                Roofline.print(out(main), Roofline.ROWS);
+                return 0;
+            }
+            if (model == null) throw badValue(spec, "bench needs --model NAME (or --roofline)");
             atLeast(spec, "--batch-size", batchSize, 1);
             dev.torch4j.tensor.MemoryFormat format;
             try {
