@@ -30,6 +30,20 @@ public final class DdpWorker {
 
     public static void main(String[] args) throws Exception {
         String mode = args[0];
+        if (mode.equals("never-arrives") || mode.equals("no-master")) { // alone, no launcher: joins that must fail
+            int port = Integer.parseInt(args[1]);
+            Rendezvous r = mode.equals("never-arrives") ? Rendezvous.of("127.0.0.1", port, 0, 2).joinTimeout(java.time.Duration.ofSeconds(2))
+                    : Rendezvous.of("127.0.0.1", port, 1, 2).joinTimeout(java.time.Duration.ofSeconds(1));
+            try {
+                ProcessGroup.join(r).close();
+                System.out.println("joined, which should not happen");
+            } catch (DistributedException e) {
+                System.out.println("caught: " + e.getMessage());
+                System.out.println("active after: " + ProcessGroup.active().isPresent());
+            }
+            System.out.flush();
+            Runtime.getRuntime().halt(0); // the failed group's native threads are not waited for
+        }
         Path out = Path.of(args[1]);
         try (ProcessGroup group = ProcessGroup.init()) {
             int rank = group.rank();
