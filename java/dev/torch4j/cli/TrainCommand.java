@@ -142,8 +142,10 @@ final class TrainCommand implements Callable<Integer> {
         return o.runResolved(SnapshotOptions.of(o));
     }
 
+    private static final PrintStream NOWHERE = new PrintStream(java.io.OutputStream.nullOutputStream());
+
     PrintStream out() {
-        return silent ? new PrintStream(java.io.OutputStream.nullOutputStream()) : Main.out(main);
+        return silent ? NOWHERE : Main.out(main);
     }
 
     PrintStream err() {
