@@ -74,6 +74,7 @@ final class ImageTrainCommand {
             VggTransfer vt = (VggTransfer) model;
             FeatureExtractor fx = new FeatureExtractor(vt.convBase());
             fx.to(device);
+            fx.to(o.fixedFormat(r.memoryFormat())); // the features are the same in either layout; channels-last computes them faster
             out.printf(Locale.ROOT, "computing %s features once (fast feature extraction)%n", r.backbone());
             train = cached(fx, train, batch, "training", out);
             valid = valid == null ? null : cached(fx, valid, batch, "validation", out);
@@ -81,7 +82,7 @@ final class ImageTrainCommand {
             trained = vt.head();
         }
         Trainer trainer = Trainer.of(trained).optimizer(r.optimizer().get()).batchSize(batch).seed(seed).epochs(epochs).device(device);
-        o.applyMemoryFormat(trainer);
+        o.applyMemoryFormat(trainer, r.memoryFormat(), out);
         if (r.scheduler() != null) trainer.scheduler(r.scheduler());
         if (r.binary()) trainer.loss(Loss.bceWithLogits());
         Path dir = outDir;

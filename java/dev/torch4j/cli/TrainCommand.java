@@ -88,8 +88,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", description = "libtorch intra-op threads, at most the core count (default: libtorch's).")
     Integer threads;
 
-    @Option(names = "--memory-format", paramLabel = "contiguous|channels-last", description = {"How convolution weights are laid out",
-            "(channels-last: 1.5x faster for the cat classifier here; default: contiguous, as PyTorch)."})
+    @Option(names = "--memory-format", paramLabel = "contiguous|channels-last|auto", description = {"How convolution weights are laid out;",
+            "auto times the first batch in both and keeps the faster (default: the recipe's, channels-last where it measured faster)."})
     String memoryFormat;
 
     @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "Seeds the weights, the shuffling and the random transforms.")
@@ -168,12 +168,36 @@ final class TrainCommand implements Callable<Integer> {
         return g;
     }
 
-    void applyMemoryFormat(Trainer trainer) {
-        if (memoryFormat == null) return;
+    /**
+     * The layout given, or else {@code recipeDefault}; auto makes the trainer measure (its progress printer then says what it
+     * chose). A recipe's channels-last default is said on {@code out}; contiguous is the model's own layout and left unset.
+     */
+    void applyMemoryFormat(Trainer trainer, dev.torch4j.tensor.MemoryFormat recipeDefault, java.io.PrintStream out) {
+        if (memoryFormat == null) {
+            if (recipeDefault == dev.torch4j.tensor.MemoryFormat.CHANNELS_LAST) {
+                trainer.memoryFormat(recipeDefault);
+                out.println("layout: channels-last (this recipe's default: it trains faster so on the CPU, docs/benchmarks.md)");
+            }
+            return;
+        }
+        if (memoryFormat.strip().equalsIgnoreCase("auto")) {
+            trainer.measureMemoryFormat(true);
+            return;
+        }
         try {
             trainer.memoryFormat(dev.torch4j.tensor.MemoryFormat.parse(memoryFormat));
         } catch (IllegalArgumentException e) {
-            throw Main.badValue(spec, "--memory-format must be contiguous or channels-last, got '" + memoryFormat + "'");
+            throw Main.badValue(spec, "--memory-format must be contiguous, channels-last or auto, got '" + memoryFormat + "'");
+        }
+    }
+
+    /** The layout for work the trainer does not run (features computed once): the one given, or the recipe's for auto and none. */
+    dev.torch4j.tensor.MemoryFormat fixedFormat(dev.torch4j.tensor.MemoryFormat recipeDefault) {
+        if (memoryFormat == null || memoryFormat.strip().equalsIgnoreCase("auto")) return recipeDefault;
+        try {
+            return dev.torch4j.tensor.MemoryFormat.parse(memoryFormat);
+        } catch (IllegalArgumentException e) {
+            throw Main.badValue(spec, "--memory-format must be contiguous, channels-last or auto, got '" + memoryFormat + "'");
         }
     }
 
@@ -200,6 +224,7 @@ final class TrainCommand implements Callable<Integer> {
         if (r == null && Recipes.image(recipe) == null) {
             throw new UsageException("train: unknown recipe '" + recipe + "'; known: " + String.join(", ", Recipes.names()) + ", " + TransferStudy.NAME);
         }
+        fixedFormat(dev.torch4j.tensor.MemoryFormat.CONTIGUOUS); // a bad --memory-format is said before any data is read
         if (r == null) return ImageTrainCommand.run(this, Recipes.image(recipe), snaps, out());
         refuse(Set.of("weights", "budget", "fine-tune-epochs", "fine-tune-batch"), "recipe " + recipe + " (an MNIST-type recipe)");
         PrintStream out = out();
@@ -246,7 +271,7 @@ final class TrainCommand implements Callable<Integer> {
         Torch.manualSeed(seed);
         Layer model = r.model().get();
         Trainer trainer = Trainer.of(model).optimizer(r.optimizer().get()).batchSize(batch).seed(seed).shuffle(r.shuffle()).device(where);
-        applyMemoryFormat(trainer);
+        applyMemoryFormat(trainer, dev.torch4j.tensor.MemoryFormat.CONTIGUOUS, out);
         if (r.byIterations()) {
             long perEpoch = (train.size() + batch - 1) / batch;
             boolean asEpochs = epochs != null; // --epochs N: N passes over the data, one history row each

@@ -50,17 +50,17 @@ public final class Recipes {
                 SeedModels::s0CatDog, () -> Sgd.of(0.06), 512, 20, s0Train, s0Eval, false));
         add(new ImageRecipe("s0-resnet18", "000", "cats vs dogs, ImageNet ResNet18 all frozen (batch norms update their statistics, as in PyTorch), new fc Linear(512,2), SGD 0.06 on fc, StepLR(5, 0.1), batch 512, 25 epochs",
                 TransferModels::s0ResNet18, () -> Sgd.of(0.06), 512, 25, s0Train, s0Eval, false, "resnet18",
-                o -> StepLR.of(o, 5, 0.1), false));
+                o -> StepLR.of(o, 5, 0.1), false).channelsLast());
         Pipeline plain = Transforms.compose(Transforms.resize(150, 150), Transforms.toTensor());
         add(new ImageRecipe("s2-cat", "002", "cats vs dogs, 4 conv + GAP + 2 FC (307,393 params), 150x150, Adam 1e-3, BCE, batch 64, 50 epochs",
-                () -> new CatClassifier(false), () -> Adam.of(1e-3), 64, 50, plain, plain, true));
+                () -> new CatClassifier(false), () -> Adam.of(1e-3), 64, 50, plain, plain, true).channelsLast());
         Pipeline normalized = Transforms.compose(Transforms.resize(150, 150), Transforms.toTensor(), HALF);
         add(new ImageRecipe("s2-cat-aug", "002", "the same with dropout, augmentation, normalisation .5 and weight decay 1e-4, 50 epochs",
                 () -> new CatClassifier(true), () -> Adam.of(1e-3).weightDecay(1e-4), 64, 50,
                 Transforms.compose(Transforms.resize(150, 150), Transforms.randomRotation(40),
                         Transforms.randomResizedCrop(150, 150).scale(0.8, 1.2), Transforms.randomHorizontalFlip(),
                         Transforms.randomAffine(0).shear(20), Transforms.colorJitter(0.2, 0.2, 0.2), Transforms.toTensor(), HALF),
-                normalized, true));
+                normalized, true).channelsLast());
         // Seed 002's transfer recipes: VGG16 ImageNet features, ImageNet normalisation, Adam 1e-4, batch 32, 30 epochs.
         Pipeline imagenet = Transforms.compose(Transforms.resize(150, 150), Transforms.toTensor(), IMAGENET);
         Pipeline imagenetAug = Transforms.compose(Transforms.resize(150, 150), Transforms.randomRotation(40),
@@ -68,13 +68,13 @@ public final class Recipes {
                 Transforms.randomAffine(0).shear(20), Transforms.colorJitter(0.2, 0.2, 0.2), Transforms.toTensor(), IMAGENET);
         add(new ImageRecipe("s2-vgg-fe", "002", "fast feature extraction: VGG16 features computed once, head Linear(8192,256)-ReLU-Dropout-Linear(256,1) trained on them",
                 w -> VggTransfer.featureExtraction(TransferModels.vgg16Features(w), 150), () -> Adam.of(1e-4), 32, 30, imagenet, imagenet, true,
-                "vgg16", null, true));
+                "vgg16", null, true).channelsLast());
         add(new ImageRecipe("s2-vgg-fe-aug", "002", "frozen VGG16 base + head Linear(8192,256)-ReLU-Linear(256,1), end to end with augmentation",
                 w -> VggTransfer.frozenBase(TransferModels.vgg16Features(w), 150), () -> Adam.of(1e-4), 32, 30, imagenetAug, imagenet, true,
-                "vgg16", null, false));
+                "vgg16", null, false).channelsLast());
         add(new ImageRecipe("s2-vgg-ft", "002", "fine-tuning: as s2-vgg-fe-aug with VGG16 features unfrozen from index 10",
                 w -> VggTransfer.fineTuned(TransferModels.vgg16Features(w), 150, 10), () -> Adam.of(1e-4), 32, 30, imagenetAug, imagenet, true,
-                "vgg16", null, false));
+                "vgg16", null, false).channelsLast());
     }
 
     private Recipes() {}

@@ -44,6 +44,10 @@ public final class ProgressPrinter implements Callback {
 
     @Override public void onFitStart(FitContext fit) {
         this.epochs = fit.periods();
+        fit.layoutChoice().ifPresent(c -> {
+            if (out == null) LOG.log(System.Logger.Level.INFO, "layout: " + c);
+            else out.println("layout: " + c);
+        });
     }
 
     @Override public void onBatchEnd(StepInfo s) {

@@ -72,6 +72,8 @@ public final class Trainer {
     private ProcessGroup group;
     private boolean groupGiven;
     private dev.torch4j.tensor.MemoryFormat memoryFormat; // null: the model's own layout
+    private boolean measureFormat;
+    private LayoutChoice layoutChoice; // what the last measuring fit chose
     // during fit: the data-parallel group (null when training alone) and the model's wrapper
     private ProcessGroup runGroup;
     private DataParallel parallel;
@@ -257,11 +259,31 @@ public final class Trainer {
     /**
      * Lays out the model's convolution weights in {@code format} when fit starts ({@link Layer#to(dev.torch4j.tensor.MemoryFormat)};
      * PyTorch's {@code model.to(memory_format=...)}): CHANNELS_LAST trains seed 002's cat classifier 1.5-1.6x faster on
-     * this CPU, and LeNet-sized models about the same (docs/benchmarks.md). Default: the model's own layout.
+     * this CPU, seed 004's 28x28 network 0.7x as fast (docs/benchmarks.md). Default: the model's own layout; see also
+     * {@link #measureMemoryFormat(boolean)}.
      */
     public Trainer memoryFormat(dev.torch4j.tensor.MemoryFormat format) {
         memoryFormat = dev.torch4j.config.Check.present("Trainer", "memoryFormat", format);
         return this;
+    }
+
+    /**
+     * With {@code true}, fit first times the training step (forward and backward) on the first batch with the convolution
+     * weights contiguous and channels-last, two rounds interleaved, and trains in the faster; channels-last only when it is
+     * at least 10 % faster ({@link LayoutChoice#MARGIN}). The model, its buffers and the random streams are left as they
+     * were; a resumed run keeps the layout its snapshot records; in a data-parallel run rank 0's choice holds everywhere.
+     * Off by default because the choice depends on the machine's speed at that moment, and the two layouts round
+     * differently: a run that must give the same numbers every time names its layout ({@link #memoryFormat}).
+     * {@link #layoutChoice()} says what was chosen.
+     */
+    public Trainer measureMemoryFormat(boolean on) {
+        measureFormat = on;
+        return this;
+    }
+
+    /** The choice and the times of the last fit that {@link #measureMemoryFormat(boolean) measured}; empty before. */
+    public java.util.Optional<LayoutChoice> layoutChoice() {
+        return java.util.Optional.ofNullable(layoutChoice);
     }
 
     /** A note stored in every snapshot (e.g. the command line that started the run); see {@link Snapshot#tags()}. */
@@ -314,7 +336,12 @@ public final class Trainer {
         }
         if (snapshotDir != null && main) Snapshot.removeStale(snapshotDir);
         model.to(device());
-        if (memoryFormat != null) model.to(memoryFormat);
+        if (measureFormat && memoryFormat != null) {
+            throw new IllegalStateException("both memoryFormat(" + memoryFormat + ") and measureMemoryFormat(true) are set; choose one");
+        }
+        dev.torch4j.tensor.MemoryFormat format = memoryFormat;
+        if (measureFormat) format = chooseFormat(snap, train, pg);
+        if (format != null) model.to(format);
         if (optimizer == null) optimizer = Adam.of(1e-3);
         if (optimizer.groups().isEmpty()) optimizer.on(model);
         LrScheduler sched = scheduler == null ? null : scheduler.apply(optimizer);
@@ -327,7 +354,7 @@ public final class Trainer {
         DataLoader loader = shuffle ? DataLoader.shuffled(train, batchSize, runSeed) : DataLoader.sequential(train, batchSize);
         if (pg != null) loader = loader.shard(pg.rank(), pg.worldSize());
         Plan plan = new Plan(iterations > 0, iterations, validateEvery, epochs == null ? DEFAULT_EPOCHS : epochs, loader.batches());
-        Map<String, Object> options = options(plan, train, runSeed, ms);
+        Map<String, Object> options = options(plan, train, runSeed, ms, format);
         Set<String> names = metricNames(ms, valid != null);
         for (Callback c : all) {
             for (String m : c.monitors()) {
@@ -345,7 +372,7 @@ public final class Trainer {
             if (snap != null) restore(snap, options, plan, sched, gen, all, history, pos, acc);
             if (pg != null) parallel = DataParallel.of(model, pg).start(); // rank 0's weights everywhere, gradient buckets ready
             FitContext ctx = new FitContext(model, plan.periods(), plan.stepsIn(Math.min(pos.period, plan.periods())), names, history,
-                    pos.period, pos.step, plan.byIterations());
+                    pos.period, pos.step, plan.byIterations(), java.util.Optional.ofNullable(layoutChoice));
             for (Callback c : all) c.onFitStart(ctx);
             try (Generator.Use u = gen.use(); LossWatch watch = new LossWatch(device(), skipNonFinite ? 1 : checkEvery, plan)) {
                 run(train, valid, loader, plan, options, sched, gen, all, history, pos, acc, ms, watch);
@@ -398,8 +425,33 @@ public final class Trainer {
         double periodLr = Double.NaN, secondsBefore;
     }
 
+    /**
+     * The layout a measuring fit trains in: the snapshot's when resuming, else the faster on the first batch (rank 0's in a
+     * data-parallel run); null for a model without convolution weights.
+     */
+    private dev.torch4j.tensor.MemoryFormat chooseFormat(Snapshot snap, Dataset train, ProcessGroup pg) {
+        layoutChoice = null;
+        if (snap != null) {
+            Object stored = snap.section("options").get("memory_format");
+            return stored == null ? null : dev.torch4j.tensor.MemoryFormat.parse(stored.toString());
+        }
+        if (!LayoutProbe.applies(model)) return null;
+        TrainStep step = customStep != null ? customStep : TrainStep.standard(loss);
+        try (dev.torch4j.tensor.Scope s = dev.torch4j.tensor.Scope.open();
+             Generator.Use u = Generator.seeded(0).use()) { // a random transform's draws for this batch leave no trace
+            Batch b = DataLoader.sequential(train, batchSize).iterator().next();
+            layoutChoice = LayoutProbe.measure(model, step, new Batch(b.inputs().to(device), b.targets().to(device)));
+            dev.torch4j.tensor.MemoryFormat f = layoutChoice.format();
+            if (pg != null) {
+                long last = pg.broadcast_(Tensor.of(new long[] {f == dev.torch4j.tensor.MemoryFormat.CHANNELS_LAST ? 1 : 0}, 1), 0).toLongArray()[0];
+                f = last == 1 ? dev.torch4j.tensor.MemoryFormat.CHANNELS_LAST : dev.torch4j.tensor.MemoryFormat.CONTIGUOUS;
+            }
+            return f;
+        }
+    }
+
     /** The options that must not change between a run and its resumption (epochs and iterations may grow). */
-    private Map<String, Object> options(Plan plan, Dataset train, long runSeed, List<Metric> ms) {
+    private Map<String, Object> options(Plan plan, Dataset train, long runSeed, List<Metric> ms, dev.torch4j.tensor.MemoryFormat format) {
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("model", model.getClass().getName());
         o.put("parameters", model.parameterCount());
@@ -413,7 +465,7 @@ public final class Trainer {
         o.put("metrics", ms.stream().map(Metric::name).toList());
         o.put("scheduler_per_batch", scheduler != null && schedulePerBatch);
         if (runGroupSize() > 1) o.put("world_size", runGroupSize());
-        if (memoryFormat != null) o.put("memory_format", memoryFormat.toString()); // the arithmetic's order differs
+        if (format != null) o.put("memory_format", format.toString()); // the arithmetic's order differs
         return o;
     }
 

@@ -71,7 +71,8 @@ public class ImageRecipesTest extends CliRun {
         assertThat(run("train", "--recipe", "s2-cat", "--data", dir.resolve("cd").toString(), "--epochs", "10", "--batch-size", "8",
                 "--device", "cpu", "--out", runDir.toString())).as(err).isZero();
         assertThat(out).contains("classes [cats, dogs] (train/ + validation/): 48 training, 16 validation, no test images",
-                "epoch 10/10", "best validation loss", "validation accuracy");
+                "epoch 10/10", "best validation loss", "validation accuracy",
+                "layout: channels-last (this recipe's default: it trains faster so on the CPU, docs/benchmarks.md)");
         double[] loss = column(runDir.resolve("history.csv"), "train_loss");
         assertThat(loss[loss.length - 1]).isLessThan(loss[0] * 0.8);
         JsonObject m = metrics(runDir);
@@ -89,6 +90,7 @@ public class ImageRecipesTest extends CliRun {
         assertThat(run("train", "--recipe", "s0-catdog", "--data", dir.resolve("photos").toString(), "--epochs", "6", "--batch-size", "16",
                 "--device", "cpu", "--seed", "7", "--out", runDir.toString())).as(err).isZero();
         assertThat(out).contains("one folder split 72/8/20 with seed 7): 58 training, 6 validation, 16 test images", "test accuracy");
+        assertThat(out).doesNotContain("layout:"); // contiguous, the model's own layout: channels-last measured slower for it
         double[] loss = column(runDir.resolve("history.csv"), "train_loss");
         assertThat(loss[loss.length - 1]).isLessThan(loss[0]);
         JsonObject m = metrics(runDir);
@@ -105,12 +107,15 @@ public class ImageRecipesTest extends CliRun {
         Files.write(dir.resolve("cd/train/cats/broken.jpg"), new byte[] {(byte) 0xFF, (byte) 0xD8, 1, 2, 3}); // as the public sets have
         Path runDir = dir.resolve("run2");
         assertThat(run("train", "--recipe", "s2-cat-aug", "--data", dir.resolve("cd").toString(), "--epochs", "2", "--batch-size", "8",
-                "--device", "cpu", "--out", runDir.toString())).as(err).isZero();
+                "--device", "cpu", "--memory-format", "auto", "--out", runDir.toString())).as(err).isZero();
         assertThat(out).contains("33 training, 8 validation, 12 test images", "test accuracy"); // the broken file is skipped when read
+        assertThat(out).containsPattern("layout: (channels-last|contiguous) \\(measured on the first batch: [0-9.]+ ms/step, (contiguous|channels-last) [0-9.]+ ms\\)");
         assertThat(metrics(runDir).get("evaluated_on").getAsString()).isEqualTo("test");
     }
 
     @Test void badFoldersAreExplained() throws IOException {
+        assertThat(run("train", "--recipe", "s2-cat", "--memory-format", "nhwc", "--data", dir.toString())).isEqualTo(2);
+        assertThat(err).contains("--memory-format must be contiguous, channels-last or auto, got 'nhwc'");
         assertThat(run("train", "--recipe", "s2-cat")).isEqualTo(2);
         assertThat(err).contains("needs --data DIR", "train/ and validation/", "microsoft/cats_vs_dogs");
         writeClasses(dir.resolve("three"), 2, 7, "a", "b", "c");
