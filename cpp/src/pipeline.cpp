@@ -438,22 +438,24 @@ Output fold_output(const Program& prog) {
   return out;
 }
 
-// One channel of an HWC image (every `c`-th sample) into a CHW plane, as ToTensor then Normalize would.
+// One channel of an HWC image (every `c`-th sample) into every `step`-th float of out (1: a CHW plane; c: the same
+// channel of an HWC image), as ToTensor then Normalize would.
 template <class T>
-void copy_plane(const T* in, int64_t c, int64_t plane, bool scale, bool normalize, float m, float s, float* out) {
+void copy_channel(const T* in, int64_t c, int64_t plane, bool scale, bool normalize, float m, float s, float* out, int64_t step) {
   if (scale && normalize) {
-    for (int64_t i = 0; i < plane; ++i) out[i] = (static_cast<float>(in[i * c]) / 255.0f - m) / s;
+    for (int64_t i = 0; i < plane; ++i) out[i * step] = (static_cast<float>(in[i * c]) / 255.0f - m) / s;
   } else if (scale) {
-    for (int64_t i = 0; i < plane; ++i) out[i] = static_cast<float>(in[i * c]) / 255.0f;
+    for (int64_t i = 0; i < plane; ++i) out[i * step] = static_cast<float>(in[i * c]) / 255.0f;
   } else if (normalize) {
-    for (int64_t i = 0; i < plane; ++i) out[i] = (static_cast<float>(in[i * c]) - m) / s;
+    for (int64_t i = 0; i < plane; ++i) out[i * step] = (static_cast<float>(in[i * c]) - m) / s;
   } else {
-    for (int64_t i = 0; i < plane; ++i) out[i] = static_cast<float>(in[i * c]);
+    for (int64_t i = 0; i < plane; ++i) out[i * step] = static_cast<float>(in[i * c]);
   }
 }
 
-// Sample i's output, checked against the batch shape, mapped by `o` and copied HWC -> CHW into dst.
-int store(const Image& img, const Output& o, float* dst, int64_t c, int64_t h, int64_t w, std::string& error) {
+// Sample i's output, checked against the batch shape, mapped by `o` and copied into dst as CHW planes
+// (T4J_LAYOUT_NCHW) or HWC pixels (T4J_LAYOUT_NHWC).
+int store(const Image& img, const Output& o, float* dst, int layout, int64_t c, int64_t h, int64_t w, std::string& error) {
   if (img.c != c || img.h != h || img.w != w) {
     error = "produces " + std::to_string(img.c) + "x" + std::to_string(img.h) + "x" + std::to_string(img.w) +
             " but the batch is " + std::to_string(c) + "x" + std::to_string(h) + "x" + std::to_string(w) +
@@ -471,10 +473,13 @@ int store(const Image& img, const Output& o, float* dst, int64_t c, int64_t h, i
   const bool scale = o.to_tensor && img.quantized;
   const bool normalize = !o.mean.empty();
   const int64_t plane = h * w;
+  const bool planar = layout == T4J_LAYOUT_NCHW;
   for (int64_t k = 0; k < c; ++k) {
     const float m = normalize ? o.mean[static_cast<size_t>(k)] : 0.0f, s = normalize ? o.std[static_cast<size_t>(k)] : 1.0f;
-    if (img.quantized) copy_plane(img.bytes.data() + k, c, plane, scale, normalize, m, s, dst + k * plane);
-    else copy_plane(img.px.data() + k, c, plane, scale, normalize, m, s, dst + k * plane);
+    float* out = planar ? dst + k * plane : dst + k;
+    const int64_t step = planar ? 1 : c;
+    if (img.quantized) copy_channel(img.bytes.data() + k, c, plane, scale, normalize, m, s, out, step);
+    else copy_channel(img.px.data() + k, c, plane, scale, normalize, m, s, out, step);
   }
   return T4J_OK;
 }
@@ -579,12 +584,13 @@ int t4j_image_info(const char* path, int64_t* hwc, char* error, int64_t error_si
 }
 
 int t4j_pipeline_run_files(const double* program, int64_t length, const char* paths, const int64_t* offsets,
-                           int64_t n, const int64_t* seeds, int fast_decode, float* dst, int64_t c, int64_t h,
-                           int64_t w, int threads, int32_t* status, char* errors, int64_t error_size) {
+                           int64_t n, const int64_t* seeds, int fast_decode, float* dst, int out_layout, int64_t c,
+                           int64_t h, int64_t w, int threads, int32_t* status, char* errors, int64_t error_size) {
   Program prog;
   std::string message;
-  if (!paths || !offsets || !seeds || !dst || !status || n < 0 || c <= 0 || h <= 0 || w <= 0) {
-    message = "null buffer or non-positive size";
+  if (!paths || !offsets || !seeds || !dst || !status || n < 0 || c <= 0 || h <= 0 || w <= 0 ||
+      (out_layout != T4J_LAYOUT_NCHW && out_layout != T4J_LAYOUT_NHWC)) {
+    message = "null buffer, non-positive size or unknown layout";
   }
   if (!message.empty() || !parse(program, length, prog, message)) {
     write_message(errors, error_size, 0, message);
@@ -613,7 +619,7 @@ int t4j_pipeline_run_files(const double* program, int64_t length, const char* pa
       }
       Rng rng(static_cast<uint64_t>(seeds[i]));
       code = apply(prog, img, rng, first, prog.steps.size() - output.steps, err)
-                 ? store(img, output, dst + i * c * h * w, c, h, w, err)
+                 ? store(img, output, dst + i * c * h * w, out_layout, c, h, w, err)
                  : T4J_STATUS_SHAPE;
     }
     status[i] = code;
@@ -627,12 +633,13 @@ int t4j_pipeline_run_files(const double* program, int64_t length, const char* pa
 
 int t4j_pipeline_run_pixels(const double* program, int64_t length, const void* src, int float_input, int layout,
                             int64_t n, int64_t in_c, int64_t in_h, int64_t in_w, const int64_t* seeds, float* dst,
-                            int64_t c, int64_t h, int64_t w, int threads, int32_t* status, char* errors,
+                            int out_layout, int64_t c, int64_t h, int64_t w, int threads, int32_t* status, char* errors,
                             int64_t error_size) {
   Program prog;
   std::string message;
   if (!src || !seeds || !dst || !status || n < 0 || in_c <= 0 || in_h <= 0 || in_w <= 0 || c <= 0 || h <= 0 ||
-      w <= 0 || (layout != T4J_LAYOUT_NCHW && layout != T4J_LAYOUT_NHWC)) {
+      w <= 0 || (layout != T4J_LAYOUT_NCHW && layout != T4J_LAYOUT_NHWC) ||
+      (out_layout != T4J_LAYOUT_NCHW && out_layout != T4J_LAYOUT_NHWC)) {
     message = "null buffer, non-positive size or unknown layout";
   }
   if (!message.empty() || !parse(program, length, prog, message)) {
@@ -655,7 +662,7 @@ int t4j_pipeline_run_pixels(const double* program, int64_t length, const void* s
     Rng rng(static_cast<uint64_t>(seeds[i]));
     std::string err;
     const int code = apply(prog, img, rng, 0, prog.steps.size() - output.steps, err)
-                         ? store(img, output, dst + i * c * h * w, c, h, w, err)
+                         ? store(img, output, dst + i * c * h * w, out_layout, c, h, w, err)
                          : T4J_STATUS_SHAPE;
     status[i] = code;
     if (code != T4J_OK) {

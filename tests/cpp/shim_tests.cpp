@@ -137,13 +137,42 @@ static void fuzzer_findings_stay_fixed() {
   int32_t status = -1;
   char errors[256] = {0};
   CHECK(t4j_pipeline_run_pixels(thin.data(), static_cast<int64_t>(thin.size()), src.data(), 0, T4J_LAYOUT_NHWC, 1, 3, 29, 1, &seed,
-                                dst.data(), 3, 5, 30, 1, &status, errors, sizeof errors) == T4J_OK);
+                                dst.data(), T4J_LAYOUT_NCHW, 3, 5, 30, 1, &status, errors, sizeof errors) == T4J_OK);
   CHECK(status == T4J_OK);
   CHECK(dst[3 * 5 * 30 - 1] != -7.0f && dst[3 * 5 * 30] == -7.0f);
 }
 
+static void pipeline_writes_either_layout() {
+  // One 2x2 RGB image (HWC bytes) through ToTensor + Normalize: the NCHW output holds planes, the NHWC output each
+  // pixel's three channels together, the same values (hand-computed: (v/255 - m)/s).
+  const uint8_t src[12] = {0, 51, 255,  102, 153, 204,  255, 0, 51,  10, 20, 30};
+  const std::vector<double> prog = {T4J_OP_TO_TENSOR, 0, T4J_OP_NORMALIZE, 7, 3, 0.5, 0.25, 0.0, 0.5, 0.25, 2.0};
+  float planes[13], pixels[13];
+  planes[12] = pixels[12] = -7.0f;
+  int64_t seed = 0;
+  int32_t status = -1;
+  char errors[256] = {0};
+  CHECK(t4j_pipeline_run_pixels(prog.data(), static_cast<int64_t>(prog.size()), src, 0, T4J_LAYOUT_NHWC, 1, 3, 2, 2, &seed,
+                                planes, T4J_LAYOUT_NCHW, 3, 2, 2, 1, &status, errors, sizeof errors) == T4J_OK);
+  CHECK(t4j_pipeline_run_pixels(prog.data(), static_cast<int64_t>(prog.size()), src, 0, T4J_LAYOUT_NHWC, 1, 3, 2, 2, &seed,
+                                pixels, T4J_LAYOUT_NHWC, 3, 2, 2, 1, &status, errors, sizeof errors) == T4J_OK);
+  const float m[3] = {0.5f, 0.25f, 0.0f}, sd[3] = {0.5f, 0.25f, 2.0f};
+  for (int p = 0; p < 4; ++p) {
+    for (int k = 0; k < 3; ++k) {
+      const float want = (src[p * 3 + k] / 255.0f - m[k]) / sd[k];
+      CHECK(near(planes[k * 4 + p], want));
+      CHECK(near(pixels[p * 3 + k], want));
+    }
+  }
+  CHECK(planes[12] == -7.0f && pixels[12] == -7.0f);
+  CHECK(t4j_pipeline_run_pixels(prog.data(), static_cast<int64_t>(prog.size()), src, 0, T4J_LAYOUT_NHWC, 1, 3, 2, 2, &seed,
+                                pixels, 5, 3, 2, 2, 1, &status, errors, sizeof errors) == T4J_BAD_ARGUMENT);
+  CHECK(std::strstr(errors, "unknown layout") != nullptr);
+}
+
 int main() {
   fuzzer_findings_stay_fixed();
+  pipeline_writes_either_layout();
   hwc_to_chw_normalised();
   chw_without_normalisation_is_to_tensor();
   threads_give_the_same_result();

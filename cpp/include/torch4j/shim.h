@@ -84,21 +84,23 @@ TORCH4J_API int t4j_pipeline_draw(const double* program, int64_t length, int64_t
 TORCH4J_API int t4j_image_info(const char* path, int64_t* hwc, char* error, int64_t error_size);
 
 /* Decodes n image files (UTF-8 paths, NUL-terminated, at paths + offsets[i]), runs the program on each
- * with seeds[i], and writes sample i as float32 c x h x w at dst + i * c * h * w. fast_decode lets JPEG
+ * with seeds[i], and writes sample i as float32 c x h x w at dst + i * c * h * w, its values in
+ * out_layout order: T4J_LAYOUT_NCHW (planes) or T4J_LAYOUT_NHWC (each pixel's channels together, what a
+ * channels-last model reads without a reorder). fast_decode lets JPEG
  * decoding scale down in the DCT domain when the first step is a Resize much smaller than the file.
  * Returns T4J_OK, T4J_BAD_ARGUMENT (message in errors), or T4J_SAMPLE_ERRORS: status[i] is T4J_OK or a
  * T4J_STATUS_ code and errors + i * error_size holds sample i's message. */
 TORCH4J_API int t4j_pipeline_run_files(const double* program, int64_t length, const char* paths,
                                        const int64_t* offsets, int64_t n, const int64_t* seeds, int fast_decode,
-                                       float* dst, int64_t c, int64_t h, int64_t w, int threads, int32_t* status,
-                                       char* errors, int64_t error_size);
+                                       float* dst, int out_layout, int64_t c, int64_t h, int64_t w, int threads,
+                                       int32_t* status, char* errors, int64_t error_size);
 
 /* The same for n images in memory: uint8 (float_input = 0; 8-bit values) or float32 (float_input = 1;
- * values already in [0, 1]), laid out NCHW or NHWC with in_c x in_h x in_w per image. */
+ * values already in [0, 1]), laid out NCHW or NHWC with in_c x in_h x in_w per image; dst as above. */
 TORCH4J_API int t4j_pipeline_run_pixels(const double* program, int64_t length, const void* src, int float_input,
                                         int layout, int64_t n, int64_t in_c, int64_t in_h, int64_t in_w,
-                                        const int64_t* seeds, float* dst, int64_t c, int64_t h, int64_t w,
-                                        int threads, int32_t* status, char* errors, int64_t error_size);
+                                        const int64_t* seeds, float* dst, int out_layout, int64_t c, int64_t h,
+                                        int64_t w, int threads, int32_t* status, char* errors, int64_t error_size);
 
 /* The shim's version, e.g. "0.1.0". */
 TORCH4J_API const char* t4j_version(void);

@@ -71,6 +71,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   uint8_t shape = in.byte();
   int64_t h = 1 + in.byte() % 40, w = 1 + in.byte() % 40, c = (shape & 1) ? 3 : 1;
   int float_input = (shape >> 1) & 1, layout = (shape >> 2) & 1, decode = (shape >> 3) & 1;
+  const int out_layout = (shape >> 4) & 1 ? T4J_LAYOUT_NHWC : T4J_LAYOUT_NCHW;
   std::vector<double> program;
   int steps = in.byte() % 7;
   for (int s = 0; s < steps; s++) {
@@ -138,8 +139,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   int32_t status = -1;
   char errors[256] = {0};
   const void* src = float_input ? static_cast<const void*>(floats.data()) : static_cast<const void*>(bytes.data());
-  int rc = t4j_pipeline_run_pixels(program.data(), length, src, float_input, layout, 1, c, h, w, &seed, dst.data(), chw[0],
-                                   chw[1], chw[2], 1, &status, errors, sizeof errors);
+  int rc = t4j_pipeline_run_pixels(program.data(), length, src, float_input, layout, 1, c, h, w, &seed, dst.data(),
+                                   out_layout, chw[0], chw[1], chw[2], 1,
+                                   &status, errors, sizeof errors);
   if (rc == T4J_OK) {
     if (status != T4J_OK) std::abort();
     if (dst.back() != -7.0f) std::abort();  // wrote past the announced shape

@@ -4,6 +4,7 @@ import dev.torch4j.recipes.ImageRecipe;
 import dev.torch4j.data.Dataset;
 import dev.torch4j.data.Datasets;
 import dev.torch4j.data.ImageFolder;
+import dev.torch4j.data.Pipeline;
 import dev.torch4j.data.Subset;
 import dev.torch4j.nn.Layer;
 import dev.torch4j.tensor.Device;
@@ -55,7 +56,8 @@ final class ImageTrainCommand {
         if (dataDir == null) throw new UsageException("train: recipe " + r.name() + " needs --data DIR: " + DATA_HELP);
         Torch.setThreads(threads);
 
-        Splits data = open(Path.of(dataDir), r, seed, threads);
+        // batches come out of the image pipeline in the layout the model trains in: no reorder at its first convolution
+        Splits data = open(Path.of(dataDir), r, seed, threads, o.fixedFormat(r.memoryFormat()));
         out.printf(Locale.ROOT, "recipe %s (seed %s): %s%n", r.name(), r.seed(), r.description());
         out.printf(Locale.ROOT, "data: %s, classes %s (%s): %d training, %s validation, %s test images%n", dataDir,
                 data.trainFolder().classes(), data.layout(), data.train().size(), count(data.valid()), count(data.test()));
@@ -133,30 +135,31 @@ final class ImageTrainCommand {
     }
 
     /** Reads the folder as seed 002 (train/, validation/, test/) or seed 000 (one folder, split) lays it out. */
-    static Splits open(Path root, ImageRecipe r, long seed, int threads) {
+    static Splits open(Path root, ImageRecipe r, long seed, int threads, dev.torch4j.tensor.MemoryFormat format) {
+        Pipeline trainPipeline = r.train().memoryFormat(format), evalPipeline = r.eval().memoryFormat(format);
         Path trainDir = root.resolve("train");
         if (Files.isDirectory(trainDir)) {
-            ImageFolder train = folder(trainDir, r, seed, threads);
+            ImageFolder train = folder(trainDir, r, trainPipeline, seed, threads);
             Path validDir = firstDirectory(root, "validation", "valid", "val");
-            ImageFolder valid = validDir == null ? null : sameClasses(train, folder(validDir, r, seed, threads).pipeline(r.eval()));
+            ImageFolder valid = validDir == null ? null : sameClasses(train, folder(validDir, r, trainPipeline, seed, threads).pipeline(evalPipeline));
             Path testDir = firstDirectory(root, "test");
-            ImageFolder test = testDir == null ? null : sameClasses(train, folder(testDir, r, seed, threads).pipeline(r.eval()));
+            ImageFolder test = testDir == null ? null : sameClasses(train, folder(testDir, r, trainPipeline, seed, threads).pipeline(evalPipeline));
             return new Splits(train, train, valid, test, validDir == null ? "train/ only" : "train/ + " + validDir.getFileName() + "/" + (test == null ? "" : " + test/"));
         }
-        ImageFolder all = folder(root, r, seed, threads);
+        ImageFolder all = folder(root, r, trainPipeline, seed, threads);
         long n = all.size(), test = n / 5, valid = (n - test) / 10;
         if (n - test - valid < 1 || valid < 1 || test < 1) {
             throw new IllegalArgumentException(root + " has " + n + " images: too few to split into training, validation and test sets");
         }
         List<Subset> split = Datasets.randomSplit(all, seed, n - test - valid, valid, test);
-        ImageFolder plain = all.pipeline(r.eval()); // the same files without augmentation
+        ImageFolder plain = all.pipeline(evalPipeline); // the same files without augmentation
         return new Splits(all, split.get(0), new Subset(plain, split.get(1).indices()), new Subset(plain, split.get(2).indices()),
                 "one folder split 72/8/20 with seed " + seed);
     }
 
-    private static ImageFolder folder(Path dir, ImageRecipe r, long seed, int threads) {
+    private static ImageFolder folder(Path dir, ImageRecipe r, Pipeline pipeline, long seed, int threads) {
         // The public cats-vs-dogs sets hold a few broken files: leave them out, each named once in a warning.
-        ImageFolder f = ImageFolder.open(dir, r.train()).seed(seed).threads(threads).skipUnreadable(true);
+        ImageFolder f = ImageFolder.open(dir, pipeline).seed(seed).threads(threads).skipUnreadable(true);
         if (f.classes().size() != 2) {
             throw new IllegalArgumentException("recipe " + r.name() + " classifies two classes (e.g. cats/ and dogs/), but " + dir + " has "
                     + f.classes().size() + ": " + f.classes());

@@ -287,6 +287,10 @@ public final class Main implements Callable<Integer> {
                 description = "How convolution weights are laid out.")
         String memoryFormat;
 
+        @Option(names = "--image-size", paramLabel = "PIXELS", description = "Square input images of this side instead of the model's own size"
+                + " (models that pool globally, e.g. s2-cat, resnet18).")
+        Integer imageSize;
+
         @Override public Integer call() {
             if (roofline) {
                 if (model != null) throw badValue(spec, "--roofline measures its own list of models; leave out --model");
@@ -305,12 +309,26 @@ public final class Main implements Callable<Integer> {
             atLeast(spec, "--steps", steps, 1);
             atLeast(spec, "--warmup", warmup, 0);
             SeedModels.Entry e = modelEntry(model);
+            long[] shape = e.inputShape().clone();
+            if (imageSize != null) {
+                atLeast(spec, "--image-size", imageSize, 8);
+                shape[shape.length - 2] = imageSize;
+                shape[shape.length - 1] = imageSize;
+            }
             Torch.setThreads(Main.threads(spec, threads, err(main)));
             try (Layer m = e.create()) {
                 m.to(format);
-                double[] times = Bench.run(m, e.inputShape(), batchSize, steps, warmup, 0.01);
-                out(main).printf(Locale.ROOT, "%s batch %d threads %d %s torch4j %s (libtorch %s): median %.3f ms/step%n",
-                        e.name(), batchSize, Torch.threads(), format, Torch.version(), Torch.LIBTORCH_VERSION, Bench.median(times));
+                double[] times;
+                try {
+                    times = Bench.run(m, shape, batchSize, steps, warmup, 0.01);
+                } catch (dev.torch4j.tensor.TorchException ex) {
+                    if (imageSize == null) throw ex;
+                    throw new IllegalArgumentException("model " + e.name() + " does not take " + imageSize + "x" + imageSize
+                            + " images (its own are " + e.inputShape()[2] + "x" + e.inputShape()[3] + "): " + ex.getMessage(), ex);
+                }
+                out(main).printf(Locale.ROOT, "%s batch %d%s threads %d %s torch4j %s (libtorch %s): median %.3f ms/step%n",
+                        e.name(), batchSize, imageSize == null ? "" : " image " + imageSize, Torch.threads(), format, Torch.version(),
+                        Torch.LIBTORCH_VERSION, Bench.median(times));
             }
             return 0;
         }

@@ -1,6 +1,7 @@
 package dev.torch4j.data;
 
 import dev.torch4j.shim.NativeShim;
+import dev.torch4j.tensor.MemoryFormat;
 import dev.torch4j.shim.Shim;
 import dev.torch4j.tensor.DType;
 import dev.torch4j.tensor.Tensor;
@@ -31,8 +32,15 @@ public final class Pipeline {
     private final double[] program;
     /** With Java steps: native sub-pipelines and Java steps, in order (the first is native); else null. */
     private final List<Object> stages;
+    /** How the batches it makes lie in memory. */
+    private final MemoryFormat format;
 
     Pipeline(List<Transform> steps) {
+        this(steps, MemoryFormat.CONTIGUOUS);
+    }
+
+    private Pipeline(List<Transform> steps, MemoryFormat format) {
+        this.format = format;
         if (steps.isEmpty()) throw new IllegalArgumentException("a pipeline needs at least one step (ToTensor)");
         for (int i = 0; i < steps.size(); i++) {
             if (steps.get(i) == null) throw new IllegalArgumentException("pipeline step " + i + " is null");
@@ -72,6 +80,23 @@ public final class Pipeline {
         return out;
     }
 
+    /**
+     * This pipeline writing its batches in {@code format}; CHANNELS_LAST puts each pixel's channels together, which a
+     * channels-last model reads without reordering its input (shapes stay [N, C, H, W], the values the same).
+     */
+    public Pipeline memoryFormat(MemoryFormat format) {
+        return new Pipeline(steps, dev.torch4j.config.Check.present("Pipeline", "memoryFormat", format));
+    }
+
+    /** How the batches it makes lie in memory (CONTIGUOUS unless {@link #memoryFormat(MemoryFormat)} said otherwise). */
+    public MemoryFormat memoryFormat() {
+        return format;
+    }
+
+    private int layout() {
+        return format == MemoryFormat.CHANNELS_LAST ? NativeShim.LAYOUT_NHWC : NativeShim.LAYOUT_NCHW;
+    }
+
     public List<Transform> steps() {
         return steps;
     }
@@ -80,7 +105,7 @@ public final class Pipeline {
     public Pipeline then(Transform... more) {
         List<Transform> all = new ArrayList<>(steps);
         all.addAll(List.of(more));
-        return new Pipeline(all);
+        return new Pipeline(all, format);
     }
 
     /**
@@ -169,12 +194,12 @@ public final class Pipeline {
         boolean eightBit = dtype == DType.UINT8;
         long[] out = outputShape(c, h, w, eightBit);
         Tensor src = Tensor.wrap(images.handle().contiguous());
-        Tensor dst = Tensor.zeros(DType.FLOAT32, n, out[0], out[1], out[2]);
+        Tensor dst = Tensor.zeros(format, DType.FLOAT32, n, out[0], out[1], out[2]);
         if (n == 0) return dst;
         try (DoublePointer prog = new DoublePointer(program); LongPointer seedPtr = new LongPointer(seeds);
              IntPointer status = new IntPointer(n); BytePointer errors = messageSlots(n)) {
             int rc = NativeShim.t4j_pipeline_run_pixels(prog, program.length, src.handle().data_ptr(), eightBit ? 0 : 1,
-                    NativeShim.LAYOUT_NCHW, n, c, h, w, seedPtr, dst.handle().data_ptr(), out[0], out[1], out[2], threads,
+                    NativeShim.LAYOUT_NCHW, n, c, h, w, seedPtr, dst.handle().data_ptr(), layout(), out[0], out[1], out[2], threads,
                     status, errors, MESSAGE_BYTES);
             if (rc == NativeShim.BAD_ARGUMENT) throw new IllegalArgumentException(message(errors, 0) + " in " + this);
             if (rc != NativeShim.OK) {
@@ -236,7 +261,7 @@ public final class Pipeline {
             }
             if (shape == null) shape = new long[] {3, 1, 1}; // nothing readable: every sample fails below
         }
-        Tensor dst = Tensor.zeros(DType.FLOAT32, n, shape[0], shape[1], shape[2]);
+        Tensor dst = Tensor.zeros(format, DType.FLOAT32, n, shape[0], shape[1], shape[2]);
         if (n == 0) return new FileBatch(dst, failures);
         byte[][] encoded = new byte[n][];
         long[] offsets = new long[n];
@@ -252,7 +277,7 @@ public final class Pipeline {
              LongPointer offs = new LongPointer(offsets); LongPointer seedPtr = new LongPointer(seeds);
              IntPointer status = new IntPointer((long) n); BytePointer errors = messageSlots(n)) {
             int rc = NativeShim.t4j_pipeline_run_files(prog, program.length, paths, offs, n, seedPtr, fastDecode ? 1 : 0,
-                    dst.handle().data_ptr(), shape[0], shape[1], shape[2], threads, status, errors, MESSAGE_BYTES);
+                    dst.handle().data_ptr(), layout(), shape[0], shape[1], shape[2], threads, status, errors, MESSAGE_BYTES);
             if (rc == NativeShim.BAD_ARGUMENT) throw new IllegalArgumentException(message(errors, 0) + " in " + this);
             if (rc != NativeShim.OK) {
                 for (int i = 0; i < n; i++) {
@@ -287,12 +312,12 @@ public final class Pipeline {
                 Tensor img = runStages(i, seeds[i], first, what, failed);
                 if (img == null) continue;
                 long[] shape = img.shape();
-                batch[0] = Tensor.zeros(DType.FLOAT32, n, shape[0], shape[1], shape[2]);
+                batch[0] = Tensor.zeros(format, DType.FLOAT32, n, shape[0], shape[1], shape[2]);
                 s.keep(batch[0]);
                 batch[0].select(0, i).copy_(img);
             }
         }
-        Tensor dst = batch[0] == null ? Tensor.zeros(DType.FLOAT32, n, 3, 1, 1) : batch[0];
+        Tensor dst = batch[0] == null ? Tensor.zeros(format, DType.FLOAT32, n, 3, 1, 1) : batch[0];
         if (start >= n) return dst;
         long[] rowShape = Arrays.copyOfRange(dst.shape(), 1, 4);
         java.util.function.IntConsumer one = i -> {
@@ -398,6 +423,7 @@ public final class Pipeline {
     }
 
     @Override public String toString() {
-        return "Compose(" + steps.stream().map(Object::toString).collect(Collectors.joining(", ")) + ")";
+        return "Compose(" + steps.stream().map(Object::toString).collect(Collectors.joining(", ")) + ")"
+                + (format == MemoryFormat.CONTIGUOUS ? "" : " in " + format);
     }
 }

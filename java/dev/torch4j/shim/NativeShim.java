@@ -61,13 +61,13 @@ public final class NativeShim {
 
     public static native int t4j_pipeline_run_files(@Cast("const double*") DoublePointer program, long length,
             @Cast("const char*") BytePointer paths, @Cast("const int64_t*") LongPointer offsets, long n,
-            @Cast("const int64_t*") LongPointer seeds, int fastDecode, @Cast("float*") Pointer dst, long c, long h, long w,
-            int threads, @Cast("int32_t*") IntPointer status, @Cast("char*") BytePointer errors, long errorSize);
+            @Cast("const int64_t*") LongPointer seeds, int fastDecode, @Cast("float*") Pointer dst, int outLayout, long c, long h,
+            long w, int threads, @Cast("int32_t*") IntPointer status, @Cast("char*") BytePointer errors, long errorSize);
 
     public static native int t4j_pipeline_run_pixels(@Cast("const double*") DoublePointer program, long length,
             @Cast("const void*") Pointer src, int floatInput, int layout, long n, long inC, long inH, long inW,
-            @Cast("const int64_t*") LongPointer seeds, @Cast("float*") Pointer dst, long c, long h, long w, int threads,
-            @Cast("int32_t*") IntPointer status, @Cast("char*") BytePointer errors, long errorSize);
+            @Cast("const int64_t*") LongPointer seeds, @Cast("float*") Pointer dst, int outLayout, long c, long h, long w,
+            int threads, @Cast("int32_t*") IntPointer status, @Cast("char*") BytePointer errors, long errorSize);
 
     public static native int t4j_tune_allocator(long mmapThreshold, long trimThreshold);
 

@@ -76,6 +76,15 @@ public final class Tensor implements AutoCloseable {
         return op(() -> torch.zeros(shape, options(dtype)));
     }
 
+    /** Zeros laid out in {@code format} (shape as given, [N, C, H, W] for channels-last), as torch.zeros then .contiguous(format). */
+    public static Tensor zeros(MemoryFormat format, DType dtype, long... shape) {
+        Torch.init();
+        checkShape(shape);
+        if (format == MemoryFormat.CONTIGUOUS) return zeros(dtype, shape);
+        if (shape.length != 4) throw new IllegalArgumentException("a " + format + " tensor has 4 dimensions, got shape " + Arrays.toString(shape));
+        return op(() -> torch.empty(shape, options(dtype), new org.bytedeco.pytorch.MemoryFormatOptional(format.native_)).zero_());
+    }
+
     /** A tensor whose values are not set (torch.empty): memory is only reserved until written, so fill it before reading. */
     public static Tensor empty(DType dtype, long... shape) {
         Torch.init();
