@@ -173,27 +173,23 @@ final class TrainCommand implements Callable<Integer> {
      * chose). A recipe's channels-last default is said on {@code out}; contiguous is the model's own layout and left unset.
      */
     void applyMemoryFormat(Trainer trainer, dev.torch4j.tensor.MemoryFormat recipeDefault, java.io.PrintStream out) {
-        if (memoryFormat == null) {
-            if (recipeDefault == dev.torch4j.tensor.MemoryFormat.CHANNELS_LAST) {
-                trainer.memoryFormat(recipeDefault);
-                out.println("layout: channels-last (this recipe's default: it trains faster so on the CPU, docs/benchmarks.md)");
-            }
-            return;
-        }
-        if (memoryFormat.strip().equalsIgnoreCase("auto")) {
+        if (autoFormat()) {
             trainer.measureMemoryFormat(true);
             return;
         }
-        try {
-            trainer.memoryFormat(dev.torch4j.tensor.MemoryFormat.parse(memoryFormat));
-        } catch (IllegalArgumentException e) {
-            throw Main.badValue(spec, "--memory-format must be contiguous, channels-last or auto, got '" + memoryFormat + "'");
-        }
+        dev.torch4j.tensor.MemoryFormat f = fixedFormat(recipeDefault);
+        if (memoryFormat == null && f == dev.torch4j.tensor.MemoryFormat.CONTIGUOUS) return; // the model's own layout
+        trainer.memoryFormat(f);
+        if (memoryFormat == null) out.println("layout: channels-last (this recipe's default: it trains faster so on the CPU, docs/benchmarks.md)");
     }
 
-    /** The layout for work the trainer does not run (features computed once): the one given, or the recipe's for auto and none. */
+    private boolean autoFormat() {
+        return memoryFormat != null && memoryFormat.strip().equalsIgnoreCase("auto");
+    }
+
+    /** The layout given, or the recipe's when none or auto is (for work the trainer does not run, e.g. features computed once). */
     dev.torch4j.tensor.MemoryFormat fixedFormat(dev.torch4j.tensor.MemoryFormat recipeDefault) {
-        if (memoryFormat == null || memoryFormat.strip().equalsIgnoreCase("auto")) return recipeDefault;
+        if (memoryFormat == null || autoFormat()) return recipeDefault;
         try {
             return dev.torch4j.tensor.MemoryFormat.parse(memoryFormat);
         } catch (IllegalArgumentException e) {
