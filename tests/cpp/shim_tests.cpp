@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <limits>
 #include <vector>
 
 static int failures = 0;
@@ -170,7 +171,40 @@ static void pipeline_writes_either_layout() {
   CHECK(std::strstr(errors, "unknown layout") != nullptr);
 }
 
+static void max_pool_picks_the_first_maximum() {
+  // One 4x4 plane, hand-computed. Kernel 2 stride 2: windows {1,3,2,3} -> 3 at index 1 (the first 3);
+  // {0,0,0,0} -> 0 at 2 (the first); {5,NaN,4,9} -> NaN at 9; {-inf x4} -> -inf at 10 (the window's first).
+  const float inf = std::numeric_limits<float>::infinity(), nan = std::numeric_limits<float>::quiet_NaN();
+  const float x[16] = {1, 3, 0, 0,
+                       2, 3, 0, 0,
+                       5, nan, -inf, -inf,
+                       4, 9, -inf, -inf};
+  float y[4];
+  int64_t idx[4];
+  const int64_t k2[10] = {2, 2, 2, 2, 0, 0, 1, 1, 2, 2};
+  CHECK(t4j_max_pool2d_f32(x, 1, 4, 4, k2, y, idx, 1) == T4J_OK);
+  CHECK(y[0] == 3 && idx[0] == 1);
+  CHECK(y[1] == 0 && idx[1] == 2);
+  CHECK(y[2] != y[2] && idx[2] == 9);
+  CHECK(y[3] == -inf && idx[3] == 10);
+  // kernel 3 stride 2 padding 1 (ResNet's stem) on the same plane: window rows/cols {-1,0,1} -> {1,3,2,3} -> 3 at 1;
+  // rows {-1,0,1} cols {1,2,3} -> 3 at 1; rows {1,2,3} cols {-1,0,1}: NaN at 9; rows {1,2,3} cols {1,2,3}: NaN at 9
+  const int64_t k3[10] = {3, 3, 2, 2, 1, 1, 1, 1, 2, 2};
+  CHECK(t4j_max_pool2d_f32(x, 1, 4, 4, k3, y, idx, 1) == T4J_OK);
+  CHECK(y[0] == 3 && idx[0] == 1);
+  CHECK(y[1] == 3 && idx[1] == 1);
+  CHECK(y[2] != y[2] && idx[2] == 9);
+  CHECK(y[3] != y[3] && idx[3] == 9);
+  // refused: padding above half the kernel, a window that starts outside the input, null buffers
+  const int64_t bad_pad[10] = {2, 2, 2, 2, 2, 0, 1, 1, 4, 2};
+  CHECK(t4j_max_pool2d_f32(x, 1, 4, 4, bad_pad, y, idx, 1) == T4J_BAD_ARGUMENT);
+  const int64_t too_many[10] = {2, 2, 2, 2, 0, 0, 1, 1, 3, 2};
+  CHECK(t4j_max_pool2d_f32(x, 1, 4, 4, too_many, y, idx, 1) == T4J_BAD_ARGUMENT);
+  CHECK(t4j_max_pool2d_f32(nullptr, 1, 4, 4, k2, y, idx, 1) == T4J_BAD_ARGUMENT);
+}
+
 int main() {
+  max_pool_picks_the_first_maximum();
   fuzzer_findings_stay_fixed();
   pipeline_writes_either_layout();
   hwc_to_chw_normalised();

@@ -102,6 +102,15 @@ TORCH4J_API int t4j_pipeline_run_pixels(const double* program, int64_t length, c
                                         const int64_t* seeds, float* dst, int out_layout, int64_t c, int64_t h,
                                         int64_t w, int threads, int32_t* status, char* errors, int64_t error_size);
 
+/* Max pooling of `planes` contiguous h x w float planes (NCHW with planes = N * C), as PyTorch's max_pool2d:
+ * geometry = {kernel_h, kernel_w, stride_h, stride_w, pad_h, pad_w, dilation_h, dilation_w, out_h, out_w}, the
+ * output size as PyTorch computes it (ceil mode included). Writes the maxima to y and, per output, the index of
+ * the chosen input within its plane (iy * w + ix; ties: the first; NaN: the last NaN) to indices.
+ * threads <= 0 uses all cores. Returns T4J_OK, or T4J_BAD_ARGUMENT (a null buffer, a non-positive size, padding
+ * above half the kernel, or a window starting outside the input). */
+TORCH4J_API int t4j_max_pool2d_f32(const float* x, int64_t planes, int64_t h, int64_t w, const int64_t* geometry,
+                                   float* y, int64_t* indices, int threads);
+
 /* The shim's version, e.g. "0.1.0". */
 TORCH4J_API const char* t4j_version(void);
 

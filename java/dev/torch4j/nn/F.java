@@ -50,6 +50,8 @@ public final class F {
 
     /** Max pooling; stride defaults to the kernel (pass it explicitly: the presets' default is garbage). */
     public static Tensor maxPool2d(Tensor x, long[] kernel, long[] stride, long[] padding, long[] dilation, boolean ceilMode) {
+        Tensor pooled = NativeMaxPool.pool(x, kernel, stride, padding, dilation, ceilMode); // contiguous CPU floats
+        if (pooled != null) return pooled;
         return run(() -> torch.max_pool2d(h(x), kernel, stride, padding, dilation, ceilMode));
     }
 

@@ -71,5 +71,9 @@ public final class NativeShim {
 
     public static native int t4j_tune_allocator(long mmapThreshold, long trimThreshold);
 
+    public static native int t4j_max_pool2d_f32(@Cast("const float*") Pointer x, long planes, long h, long w,
+            @Cast("const int64_t*") LongPointer geometry, @Cast("float*") Pointer y, @Cast("int64_t*") Pointer indices,
+            int threads);
+
     public static native @Cast("const char*") BytePointer t4j_version();
 }

@@ -194,4 +194,16 @@ public final class Shim {
         if (!available()) return -1;
         return NativeShim.t4j_tune_allocator(mmapThreshold, trimThreshold);
     }
+
+    /**
+     * Max pooling of {@code planes} contiguous h x w float planes into {@code y} and the chosen inputs' in-plane indices
+     * (int64) into {@code indices}; {@code geometry} is kernel h/w, stride h/w, padding h/w, dilation h/w, output h/w.
+     * False when the shim is missing or refuses the geometry (the caller then uses libtorch's kernel).
+     */
+    public static boolean maxPool2d(Pointer x, long planes, long h, long w, long[] geometry, Pointer y, Pointer indices, int threads) {
+        if (!available()) return false;
+        try (org.bytedeco.javacpp.LongPointer g = new org.bytedeco.javacpp.LongPointer(geometry)) {
+            return NativeShim.t4j_max_pool2d_f32(x, planes, h, w, g, y, indices, threads) == NativeShim.OK;
+        }
+    }
 }
