@@ -61,6 +61,8 @@ public final class F {
     }
 
     public static Tensor avgPool2d(Tensor x, long[] kernel, long[] stride, long[] padding, boolean ceilMode, boolean countIncludePad) {
+        Tensor pooled = AvgPoolByConvolution.pool(x, kernel, stride, padding, ceilMode, countIncludePad); // contiguous CPU floats
+        if (pooled != null) return pooled;
         return run(() -> torch.avg_pool2d(h(x), kernel, stride, padding, ceilMode, countIncludePad, new LongOptional()));
     }
 

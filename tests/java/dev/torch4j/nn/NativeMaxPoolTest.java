@@ -6,6 +6,8 @@ import dev.torch4j.tensor.Torch;
 import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.api.Test;
 
+import java.util.Arrays;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -37,10 +39,11 @@ class NativeMaxPoolTest {
                 new org.bytedeco.pytorch.DoubleOptional(), new org.bytedeco.pytorch.DoubleOptional()),
                 torch.nan_to_num(ref[0].handle(), new org.bytedeco.pytorch.DoubleOptional(7.0),
                         new org.bytedeco.pytorch.DoubleOptional(), new org.bytedeco.pytorch.DoubleOptional())))
-                .as("values, kernel %s stride %s padding %s dilation %s ceil %b", k, s, p, d, ceil).isTrue();
+                .as("values, kernel %s stride %s padding %s dilation %s ceil %b", Arrays.toString(k), Arrays.toString(s), Arrays.toString(p), Arrays.toString(d), ceil).isTrue();
         y.handle().mul(g.handle()).sum().backward();
         double diff = leaf.handle().grad().sub(ref[1].handle()).abs().max().item_double();
-        assertThat(diff).as("gradient, kernel %s stride %s padding %s dilation %s ceil %b", k, s, p, d, ceil).isLessThanOrEqualTo(1e-6);
+        assertThat(diff).as("gradient, kernel %s stride %s padding %s dilation %s ceil %b", Arrays.toString(k), Arrays.toString(s), Arrays.toString(p),
+                Arrays.toString(d), ceil).isLessThanOrEqualTo(1e-6);
     }
 
     /** Small integers after a ReLU: many ties (zeros and equal values), so the choice among equals is checked. */
