@@ -72,6 +72,16 @@ void pool_plane_2x2(const float* x, float* y, int64_t* idx, const Pool& p, int32
   }
 }
 
+bool every_window_has_an_input(int64_t out, int64_t stride, int64_t pad, int64_t kernel, int64_t dilation, int64_t in) {
+  for (int64_t o = 0; o < out; ++o) {
+    int64_t first = o * stride - pad;
+    const int64_t end = std::min(first + (kernel - 1) * dilation + 1, in);
+    while (first < 0) first += dilation;
+    if (first >= end) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 int t4j_max_pool2d_f32(const float* x, int64_t planes, int64_t h, int64_t w, const int64_t* geometry, float* y,
@@ -83,6 +93,11 @@ int t4j_max_pool2d_f32(const float* x, int64_t planes, int64_t h, int64_t w, con
   if (p.ph < 0 || p.pw < 0 || 2 * p.ph > (p.kh - 1) * p.dh + 1 || 2 * p.pw > (p.kw - 1) * p.dw + 1) return T4J_BAD_ARGUMENT;
   // every window must start inside the input (PyTorch's output size guarantees it)
   if ((p.oh - 1) * p.sh - p.ph >= h || (p.ow - 1) * p.sw - p.pw >= w) return T4J_BAD_ARGUMENT;
+  // every window must hold an input (with a large dilation one can fall between the taps: libtorch would return an index
+  // outside the plane); such a pooling is left to libtorch
+  if (!every_window_has_an_input(p.oh, p.sh, p.ph, p.kh, p.dh, h) || !every_window_has_an_input(p.ow, p.sw, p.pw, p.kw, p.dw, w)) {
+    return T4J_BAD_ARGUMENT;
+  }
   const bool two = p.kh == 2 && p.kw == 2 && p.sh == 2 && p.sw == 2 && p.ph == 0 && p.pw == 0 && p.dh == 1 && p.dw == 1
                    && 2 * p.oh <= h && 2 * p.ow <= w && w < (int64_t{1} << 30);
   const int64_t in_plane = h * w, out_plane = p.oh * p.ow;

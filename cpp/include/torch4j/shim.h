@@ -107,7 +107,7 @@ TORCH4J_API int t4j_pipeline_run_pixels(const double* program, int64_t length, c
  * output size as PyTorch computes it (ceil mode included). Writes the maxima to y and, per output, the index of
  * the chosen input within its plane (iy * w + ix; ties: the first; NaN: the last NaN) to indices.
  * threads <= 0 uses all cores. Returns T4J_OK, or T4J_BAD_ARGUMENT (a null buffer, a non-positive size, padding
- * above half the kernel, or a window starting outside the input). */
+ * above half the kernel, a window starting outside the input or one whose taps all miss it). */
 TORCH4J_API int t4j_max_pool2d_f32(const float* x, int64_t planes, int64_t h, int64_t w, const int64_t* geometry,
                                    float* y, int64_t* indices, int threads);
 
