@@ -48,7 +48,11 @@ public final class F {
         return run(() -> torch.linear(h(x), h(weight), opt(bias)));
     }
 
-    /** Max pooling; stride defaults to the kernel (pass it explicitly: the presets' default is garbage). */
+    /**
+     * Max pooling; stride defaults to the kernel (pass it explicitly: the presets' default is garbage). Contiguous float
+     * input on the CPU is pooled by the shim (same values, indices and gradient as libtorch's kernel, several times
+     * faster; {@code -Dtorch4j.nativeMaxPool=false} turns it off).
+     */
     public static Tensor maxPool2d(Tensor x, long[] kernel, long[] stride, long[] padding, long[] dilation, boolean ceilMode) {
         Tensor pooled = NativeMaxPool.pool(x, kernel, stride, padding, dilation, ceilMode); // contiguous CPU floats
         if (pooled != null) return pooled;
@@ -60,6 +64,11 @@ public final class F {
         return maxPool2d(x, k, k, new long[] {0, 0}, new long[] {1, 1}, false);
     }
 
+    /**
+     * Average pooling. Contiguous float input on the CPU whose every window divides by the kernel size is pooled as a
+     * depthwise convolution (values equal to float rounding, same gradient; {@code -Dtorch4j.avgPoolByConvolution=false}
+     * turns it off).
+     */
     public static Tensor avgPool2d(Tensor x, long[] kernel, long[] stride, long[] padding, boolean ceilMode, boolean countIncludePad) {
         Tensor pooled = AvgPoolByConvolution.pool(x, kernel, stride, padding, ceilMode, countIncludePad); // contiguous CPU floats
         if (pooled != null) return pooled;
