@@ -1,7 +1,8 @@
 #include "torch4j/shim.h"
 
+#include "parallel.h"
+
 #include <algorithm>
-#include <thread>
 #include <vector>
 
 namespace {
@@ -36,27 +37,13 @@ int t4j_u8_to_f32(const uint8_t* src, float* dst, int64_t n, int64_t h, int64_t 
     shift[k] = -m / s;
   }
   const int64_t planes = n * c;
-  int64_t workers = threads > 0 ? threads : static_cast<int64_t>(std::max(1u, std::thread::hardware_concurrency()));
-  // Small batches are not worth a thread start (~20 us): at least 64 Ki pixels per worker.
-  workers = std::max<int64_t>(1, std::min({workers, planes, (planes * h * w) / 65536 + 1}));
   auto run = [&](int64_t first, int64_t last) {
     for (int64_t p = first; p < last; ++p) {
       const int64_t k = p % c;
       convert_plane(src, dst, p / c, k, h, w, c, layout, scale[k], shift[k]);
     }
   };
-  if (workers == 1) {
-    run(0, planes);
-    return T4J_OK;
-  }
-  std::vector<std::thread> pool;
-  pool.reserve(static_cast<size_t>(workers - 1));
-  const int64_t chunk = (planes + workers - 1) / workers;
-  for (int64_t t = 1; t < workers; ++t) {
-    const int64_t first = t * chunk, last = std::min(planes, first + chunk);
-    if (first < last) pool.emplace_back(run, first, last);
-  }
-  run(0, std::min(planes, chunk));
-  for (auto& th : pool) th.join();
+  // Small batches are not worth a thread start (~20 us): at least 64 Ki pixels per worker.
+  t4j::split_range(planes, t4j::worker_count(threads, planes, h * w, 65536), run);
   return T4J_OK;
 }
