@@ -201,6 +201,10 @@ static void max_pool_picks_the_first_maximum() {
   const int64_t too_many[10] = {2, 2, 2, 2, 0, 0, 1, 1, 3, 2};
   CHECK(t4j_max_pool2d_f32(x, 1, 4, 4, too_many, y, idx, 1) == T4J_BAD_ARGUMENT);
   CHECK(t4j_max_pool2d_f32(nullptr, 1, 4, 4, k2, y, idx, 1) == T4J_BAD_ARGUMENT);
+  // without a value buffer only the indices are written, the same ones
+  int64_t only[4] = {-1, -1, -1, -1};
+  CHECK(t4j_max_pool2d_f32(x, 1, 4, 4, k2, nullptr, only, 1) == T4J_OK);
+  CHECK(only[0] == 1 && only[1] == 2 && only[2] == 9 && only[3] == 10);
   // a 1-row plane, kernel 2 dilation 3 padding 1: the window's taps are rows -1 and 2, neither inside
   const float row[4] = {1, 2, 3, 4};
   const int64_t between_taps[10] = {2, 1, 1, 1, 1, 0, 3, 1, 1, 4};

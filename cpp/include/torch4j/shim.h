@@ -30,7 +30,7 @@ extern "C" {
 /* Converts a batch of uint8 images (n images of h x w pixels with c channels, laid out NHWC or NCHW)
  * into float32 NCHW: dst = (src / 255 - mean[channel]) / std[channel].
  * mean and std hold c values each; either may be NULL (0 and 1). threads <= 0 uses all cores.
- * Returns T4J_OK, or T4J_BAD_ARGUMENT (a null buffer, a non-positive size or a zero std). */
+ * Returns T4J_OK, or T4J_BAD_ARGUMENT (a null x, indices or geometry, a non-positive size or a zero std). */
 TORCH4J_API int t4j_u8_to_f32(const uint8_t* src, float* dst, int64_t n, int64_t h, int64_t w, int64_t c,
                               int layout, const float* mean, const float* std, int threads);
 
@@ -105,8 +105,9 @@ TORCH4J_API int t4j_pipeline_run_pixels(const double* program, int64_t length, c
 /* Max pooling of `planes` contiguous h x w float planes (NCHW with planes = N * C), as PyTorch's max_pool2d:
  * geometry = {kernel_h, kernel_w, stride_h, stride_w, pad_h, pad_w, dilation_h, dilation_w, out_h, out_w}, the
  * output size as PyTorch computes it (ceil mode included). Writes the maxima to y and, per output, the index of
- * the chosen input within its plane (iy * w + ix; ties: the first; NaN: the last NaN) to indices.
- * threads <= 0 uses all cores. Returns T4J_OK, or T4J_BAD_ARGUMENT (a null buffer, a non-positive size, padding
+ * the chosen input within its plane (iy * w + ix; ties: the first; NaN: the last NaN) to indices. y may be NULL:
+ * then only the indices are written (a caller that gathers the values itself).
+ * threads <= 0 uses all cores. Returns T4J_OK, or T4J_BAD_ARGUMENT (a null x, indices or geometry, a non-positive size, padding
  * above half the kernel, a window starting outside the input or one whose taps all miss it). */
 TORCH4J_API int t4j_max_pool2d_f32(const float* x, int64_t planes, int64_t h, int64_t w, const int64_t* geometry,
                                    float* y, int64_t* indices, int threads);

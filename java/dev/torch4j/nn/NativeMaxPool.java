@@ -26,26 +26,23 @@ final class NativeMaxPool {
         org.bytedeco.pytorch.Tensor t = x.handle();
         if (t.dim() != 4 || !t.is_cpu() || x.dtype() != DType.FLOAT32 || !t.is_contiguous()) return null;
         long n = t.size(0), c = t.size(1), h = t.size(2), w = t.size(3);
-        for (int i = 0; i < 2; i++) {
-            if (kernel[i] <= 0 || stride[i] <= 0 || dilation[i] <= 0 || padding[i] < 0) return null;
-            if (2 * padding[i] > (kernel[i] - 1) * dilation[i] + 1) return null;
-        }
+        if (stride[0] <= 0 || stride[1] <= 0 || n * c == 0) return null; // the shim checks the rest of the geometry
         long oh = outputSize(h, kernel[0], stride[0], padding[0], dilation[0], ceilMode);
         long ow = outputSize(w, kernel[1], stride[1], padding[1], dilation[1], ceilMode);
-        if (n * c == 0 || h == 0 || w == 0 || oh <= 0 || ow <= 0) return null;
-        if (!Shim.available()) return null;
         long[] geometry = {kernel[0], kernel[1], stride[0], stride[1], padding[0], padding[1], dilation[0], dilation[1], oh, ow};
-        Tensor y = Tensor.empty(DType.FLOAT32, n, c, oh, ow);
-        Tensor indices = Tensor.empty(DType.INT64, n, c, oh, ow);
-        org.bytedeco.pytorch.Tensor idx = indices.handle();
-        try (indices) {
-            if (!Shim.maxPool2d(t.data_ptr(), n * c, h, w, geometry, y.handle().data_ptr(), idx.data_ptr(), torch.get_num_threads())) {
-                y.close();
-                return null;
+        if (oh <= 0 || ow <= 0 || !Shim.available()) return null;
+        boolean graph = GradMode.is_enabled() && t.requires_grad();
+        try (Tensor indices = Tensor.empty(DType.INT64, n, c, oh, ow)) {
+            org.bytedeco.pytorch.Tensor idx = indices.handle();
+            if (graph) {
+                // only the indices: the gather gives the values, and the gradient with them
+                if (!Shim.maxPool2d(t.data_ptr(), n * c, h, w, geometry, null, idx.data_ptr(), torch.get_num_threads())) return null;
+                return Tensor.call(() -> t.flatten(2, 3).gather(2, idx.view(n, c, oh * ow)).view(n, c, oh, ow));
             }
-            if (!GradMode.is_enabled() || !t.requires_grad()) return y;
-            y.close(); // the gather's autograd graph keeps its own reference to the indices
-            return Tensor.call(() -> t.flatten(2, 3).gather(2, idx.view(n, c, oh * ow)).view(n, c, oh, ow));
+            Tensor y = Tensor.empty(DType.FLOAT32, n, c, oh, ow);
+            if (Shim.maxPool2d(t.data_ptr(), n * c, h, w, geometry, y.handle().data_ptr(), idx.data_ptr(), torch.get_num_threads())) return y;
+            y.close(); // refused: libtorch pools
+            return null;
         }
     }
 

@@ -197,7 +197,8 @@ public final class Shim {
 
     /**
      * Max pooling of {@code planes} contiguous h x w float planes into {@code y} and the chosen inputs' in-plane indices
-     * (int64) into {@code indices}; {@code geometry} is kernel h/w, stride h/w, padding h/w, dilation h/w, output h/w.
+     * (int64) into {@code indices} ({@code y} null: indices only); {@code geometry} is kernel h/w, stride h/w, padding
+     * h/w, dilation h/w, output h/w.
      * False when the shim is missing or refuses the geometry (the caller then uses libtorch's kernel).
      */
     public static boolean maxPool2d(Pointer x, long planes, long h, long w, long[] geometry, Pointer y, Pointer indices, int threads) {
