@@ -45,12 +45,14 @@ void pool_plane(const float* x, float* y, int64_t* idx, const Pool& p) {
 // The common case, kernel 2 stride 2 without padding or dilation: the same comparisons in the same order, written
 // without branches so that the compiler vectorises them (SSE2 here: a branch per comparison mispredicts on real data,
 // ~14 ns per output, as slow as libtorch's kernel; this loop ~2 ns).
-void pool_plane_2x2(const float* x, float* y, int64_t* idx, const Pool& p, int32_t* offsets) {
+// y null: the values go to `scratch` (one row) instead; a conditional store in the loop would stop its vectorisation
+// (measured: 0.48 -> 3.38 ms).
+void pool_plane_2x2(const float* x, float* y, int64_t* idx, const Pool& p, int32_t* offsets, float* scratch) {
   const int32_t w = static_cast<int32_t>(p.w);
   for (int64_t oy = 0; oy < p.oh; ++oy) {
     const float* r0 = x + 2 * oy * p.w;
     const float* r1 = r0 + p.w;
-    float* out = y ? y + oy * p.ow : nullptr;
+    float* out = y ? y + oy * p.ow : scratch;
     for (int64_t ox = 0; ox < p.ow; ++ox) {
       const float a = r0[2 * ox], b = r0[2 * ox + 1], c = r1[2 * ox], d = r1[2 * ox + 1];
       float m = a;  // as PyTorch: -inf first, then this value (or it stays -inf: same value, same index)
@@ -64,7 +66,7 @@ void pool_plane_2x2(const float* x, float* y, int64_t* idx, const Pool& p, int32
       const bool td = d > m || d != d;
       m = td ? d : m;
       k = td ? w + 1 : k;
-      if (out) out[ox] = m;
+      out[ox] = m;
       offsets[ox] = k;
     }
     int64_t* index = idx + oy * p.ow;
@@ -104,9 +106,10 @@ int t4j_max_pool2d_f32(const float* x, int64_t planes, int64_t h, int64_t w, con
   const int64_t in_plane = h * w, out_plane = p.oh * p.ow;
   auto run = [&](int64_t first, int64_t last) {
     std::vector<int32_t> offsets(two ? static_cast<size_t>(p.ow) : 0);
+    std::vector<float> scratch(two && !y ? static_cast<size_t>(p.ow) : 0);
     for (int64_t k = first; k < last; ++k) {
       float* values = y ? y + k * out_plane : nullptr;
-      if (two) pool_plane_2x2(x + k * in_plane, values, indices + k * out_plane, p, offsets.data());
+      if (two) pool_plane_2x2(x + k * in_plane, values, indices + k * out_plane, p, offsets.data(), scratch.data());
       else pool_plane(x + k * in_plane, values, indices + k * out_plane, p);
     }
   };
