@@ -1,4 +1,7 @@
-// Where an MNIST-type epoch's time goes: java -cp target/classes:target/lib/* benchmarks/LoopProbe.java RECIPE_MODEL BATCH [ROUNDS]
+// Where an MNIST-type epoch's time goes:
+//   java -cp target/classes:target/lib/* benchmarks/LoopProbe.java RECIPE_MODEL BATCH [ROUNDS [floats|bytes [sgd|adam]]]
+// floats: a TensorDataset of normalised floats (default); bytes: the CLI's ByteImageDataset (bytes converted and
+// normalised per batch, normalised by the data's own mean and std). sgd: SGD 0.06 (default); adam: Adam 1e-3.
 // Times, interleaved per round: (a) the bare step on one fixed batch, (b) the loader alone (shuffled gathers of the
 // real training set), (c) bare steps on the loader's batches, (d) Trainer.fit for one epoch (no validation).
 import dev.torch4j.data.*;
@@ -14,13 +17,16 @@ public class LoopProbe {
     public static void main(String[] a) {
         String model = a[0];
         int batch = Integer.parseInt(a[1]), rounds = a.length > 2 ? Integer.parseInt(a[2]) : 3;
+        boolean bytes = a.length > 3 && a[3].equals("bytes"), adam = a.length > 4 && a[4].equals("adam");
         Torch.setThreads(2);
         MnistData data = FashionMnist.load(Path.of("/usr/share/datasets/fashion-mnist"));
-        Dataset ds = new TensorDataset(Normalization.MNIST.apply(data.train().inputs()), data.train().targets());
+        Dataset ds = bytes ? data.train(Normalization.fromData(data.train().inputs()))
+                : new TensorDataset(Normalization.MNIST.apply(data.train().inputs()), data.train().targets());
+        java.util.function.Function<Layer, Optimizer> optimizer = m -> adam ? Adam.of(1e-3).on(m) : Sgd.of(0.06).on(m);
         CrossEntropyLoss ce = Loss.crossEntropy();
         for (int r = 0; r < rounds; r++) {
             Layer m = SeedModels.get(model).factory().get();
-            Optimizer opt = Sgd.of(0.06).on(m);
+            Optimizer opt = optimizer.apply(m);
             DataLoader loader = DataLoader.shuffled(ds, batch, 42);
             long steps = loader.batches();
             Batch fixed;
@@ -58,7 +64,7 @@ public class LoopProbe {
             double both = (System.nanoTime() - t) / 1e9;
             Layer m2 = SeedModels.get(model).factory().get();
             t = System.nanoTime();
-            Trainer.of(m2).optimizer(Sgd.of(0.06).on(m2)).loss(ce).epochs(1).batchSize(batch).seed(42).quiet(true).fit(ds, null);
+            Trainer.of(m2).optimizer(optimizer.apply(m2)).loss(ce).epochs(1).batchSize(batch).seed(42).quiet(true).fit(ds, null);
             double fit = (System.nanoTime() - t) / 1e9;
             System.out.printf("round %d %s batch %d (%d steps, %d samples): bare %.2f s, loader %.2f s, loader+steps %.2f s, Trainer.fit %.2f s%n",
                     r + 1, model, batch, steps, seen, bare, load, both, fit);

@@ -13,6 +13,7 @@ for r in $(seq "$rounds"); do
     batch=100; steps=300
     case $m in s2-cat*|s0-catdog) batch=32; steps=40;; s4-*) batch=128; steps=150;; s0-cnn|s0-nn) batch=512; steps=100;; s2-*|s3-*) batch=64;; esac
     echo "round $r torch4j $(java -jar target/torch4j.jar bench --model "$m" --batch-size $batch --steps $steps --threads "$threads")"
-    echo "round $r pytorch $(cd $ref && /usr/bin/python3 bench_step.py "$m" $batch $steps "$threads")"
+    script=bench_step.py; case $m in s0-cnn|s0-catdog) script=$PWD/benchmarks/bench_step_bn.py;; esac # batch norm: 2-sample first call
+    echo "round $r pytorch $(cd $ref && /usr/bin/python3 "$script" "$m" $batch $steps "$threads")"
   done
 done
