@@ -87,6 +87,10 @@ bool every_window_has_an_input(int64_t out, int64_t stride, int64_t pad, int64_t
 
 }  // namespace
 
+// with a fresh std::thread per call a second worker paid off only from ~1 Mi inputs (at 0.9 Mi, 2 threads took 0.66 ms,
+// 1 took 0.48); on the OpenMP team already running, from far less
+constexpr int64_t MIN_INPUTS_PER_WORKER = int64_t{1} << 16;
+
 int t4j_max_pool2d_f32(const float* x, int64_t planes, int64_t h, int64_t w, const int64_t* geometry, float* y,
                        int64_t* indices, int threads) {
   if (!x || !indices || !geometry || planes <= 0 || h <= 0 || w <= 0) return T4J_BAD_ARGUMENT;
@@ -113,7 +117,10 @@ int t4j_max_pool2d_f32(const float* x, int64_t planes, int64_t h, int64_t w, con
       else pool_plane(x + k * in_plane, values, indices + k * out_plane, p);
     }
   };
-  // a second thread pays off only from about 1 Mi inputs per worker (at 0.9 Mi, 2 threads took 0.66 ms, 1 took 0.48)
-  t4j::split_range(planes, t4j::worker_count(threads, planes, in_plane, 1 << 20), run);
+  // on libtorch's OpenMP team (pooling runs between libtorch ops on the same thread); a second worker pays off from
+  // about MIN_INPUTS_PER_WORKER inputs (measured in docs/benchmarks.md)
+  t4j::split_range_on_openmp(planes, t4j::worker_count(threads, planes, in_plane, MIN_INPUTS_PER_WORKER), run);
   return T4J_OK;
 }
+
+int t4j_uses_openmp_team(void) { return t4j::loaded_openmp() != nullptr ? 1 : 0; }

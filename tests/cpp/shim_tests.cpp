@@ -2,11 +2,15 @@
 // what failed and the test exits non-zero.
 #include "torch4j/shim.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <limits>
 #include <vector>
+#if defined(__linux__)
+#include <dlfcn.h>
+#endif
 
 static int failures = 0;
 
@@ -211,7 +215,35 @@ static void max_pool_picks_the_first_maximum() {
   CHECK(t4j_max_pool2d_f32(row, 1, 1, 4, between_taps, y, idx, 1) == T4J_BAD_ARGUMENT);
 }
 
+// 15 planes of 96 x 96 split over two workers (chunks of 8 and 7 planes): first on threads of the shim's own, then,
+// with an OpenMP runtime loaded as libtorch loads it, on the caller's OpenMP team; both equal one thread's result.
+static void max_pool_splits_over_threads_or_an_openmp_team() {
+  const int64_t planes = 15, h = 96, w = 96, oh = 48, ow = 48;
+  std::vector<float> x(static_cast<size_t>(planes * h * w));
+  for (size_t i = 0; i < x.size(); ++i) x[i] = static_cast<float>((i * 2654435761u) % 7);  // many ties
+  const int64_t geometry[] = {2, 2, 2, 2, 0, 0, 1, 1, oh, ow};
+  const size_t out = static_cast<size_t>(planes * oh * ow);
+  std::vector<float> y1(out), y2(out);
+  std::vector<int64_t> i1(out), i2(out);
+  CHECK(t4j_max_pool2d_f32(x.data(), planes, h, w, geometry, y1.data(), i1.data(), 1) == T4J_OK);
+  CHECK(t4j_uses_openmp_team() == 0);  // this program links no OpenMP
+  CHECK(t4j_max_pool2d_f32(x.data(), planes, h, w, geometry, y2.data(), i2.data(), 2) == T4J_OK);
+  CHECK(y1 == y2 && i1 == i2);
+#if defined(__linux__)
+  if (dlopen("libgomp.so.1", RTLD_NOW) == nullptr) {
+    std::printf("shim_tests: libgomp.so.1 not installed, the OpenMP team path is not tested here\n");
+    return;
+  }
+  CHECK(t4j_uses_openmp_team() == 1);
+  std::fill(y2.begin(), y2.end(), -1.0f);
+  std::fill(i2.begin(), i2.end(), -1);
+  CHECK(t4j_max_pool2d_f32(x.data(), planes, h, w, geometry, y2.data(), i2.data(), 2) == T4J_OK);
+  CHECK(y1 == y2 && i1 == i2);
+#endif
+}
+
 int main() {
+  max_pool_splits_over_threads_or_an_openmp_team();
   max_pool_picks_the_first_maximum();
   fuzzer_findings_stay_fixed();
   pipeline_writes_either_layout();

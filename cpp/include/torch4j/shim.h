@@ -107,10 +107,15 @@ TORCH4J_API int t4j_pipeline_run_pixels(const double* program, int64_t length, c
  * output size as PyTorch computes it (ceil mode included). Writes the maxima to y and, per output, the index of
  * the chosen input within its plane (iy * w + ix; ties: the first; NaN: the last NaN) to indices. y may be NULL:
  * then only the indices are written (a caller that gathers the values itself).
- * threads <= 0 uses all cores. Returns T4J_OK, or T4J_BAD_ARGUMENT (a null x, indices or geometry, a non-positive size, padding
+ * threads <= 0 uses all cores; the planes go to the calling thread's OpenMP team when libtorch's OpenMP runtime is
+ * loaded (see t4j_uses_openmp_team), else to threads started for the call. Returns T4J_OK, or T4J_BAD_ARGUMENT (a null x, indices or geometry, a non-positive size, padding
  * above half the kernel, a window starting outside the input or one whose taps all miss it). */
 TORCH4J_API int t4j_max_pool2d_f32(const float* x, int64_t planes, int64_t h, int64_t w, const int64_t* geometry,
                                    float* y, int64_t* indices, int threads);
+
+/* 1 when the shim's tensor operations (max pooling) split their work over the calling thread's OpenMP team, the
+ * runtime libtorch has loaded (libgomp.so.1 on Linux); 0 when they start threads of their own. */
+TORCH4J_API int t4j_uses_openmp_team(void);
 
 /* The shim's version, e.g. "0.1.0". */
 TORCH4J_API const char* t4j_version(void);

@@ -76,4 +76,6 @@ public final class NativeShim {
             int threads);
 
     public static native @Cast("const char*") BytePointer t4j_version();
+
+    public static native int t4j_uses_openmp_team();
 }

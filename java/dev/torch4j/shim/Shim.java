@@ -170,6 +170,14 @@ public final class Shim {
     }
 
     /**
+     * Whether the shim's tensor operations (max pooling) run on the calling thread's OpenMP team, the one libtorch
+     * runs its own operations on (true once libtorch is loaded, on Linux); false: they start threads of their own.
+     */
+    public static boolean usesOpenMpTeam() {
+        return available() && NativeShim.t4j_uses_openmp_team() == 1;
+    }
+
+    /**
      * Converts uint8 images (n x h x w x c when {@code channelsLast}, else n x c x h x w) to normalised
      * float32 NCHW in {@code dst}: (v / 255 - mean) / std per channel; null mean/std mean 0 and 1.
      */

@@ -63,6 +63,21 @@ class NativeMaxPoolTest {
         check(ties(3, 1, 28, 28), new long[] {2, 2}, new long[] {2, 2}, ZERO, ONE, false); // one channel
     }
 
+    @Test void splitOverLibtorchsOpenMpTeamAsLibtorchPools() {
+        // libtorch is loaded, so the shim finds its OpenMP runtime and hands the planes to the caller's team
+        assertThat(dev.torch4j.shim.Shim.usesOpenMpTeam()).as("the shim runs on libtorch's OpenMP team").isTrue();
+        int threads = torch.get_num_threads();
+        torch.set_num_threads(2);
+        try {
+            Torch.manualSeed(5);
+            // 15 planes of 96 x 96 (138 Ki inputs): two workers, chunks of 8 and 7 planes
+            check(ties(3, 5, 96, 96), new long[] {2, 2}, new long[] {2, 2}, ZERO, ONE, false);
+            check(ties(3, 5, 96, 96), new long[] {3, 3}, new long[] {2, 2}, ONE, ONE, true);
+        } finally {
+            torch.set_num_threads(threads);
+        }
+    }
+
     @Test void nanWinsAndMinusInfinityKeepsTheFirstIndex() {
         // one plane of 2 x 4: window 1 holds a NaN after a larger value, window 2 only -inf
         float inf = Float.NEGATIVE_INFINITY;
