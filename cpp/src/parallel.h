@@ -1,4 +1,5 @@
-// Splitting a shim call's planes over threads: the shim has no thread pool of its own (a call is short and rare).
+// Splitting a shim call's planes over threads: the shim keeps no thread pool of its own. Image work starts threads per call
+// (a call is long and rare); tensor operations borrow the calling thread's OpenMP team, the one libtorch runs on.
 #ifndef TORCH4J_PARALLEL_H
 #define TORCH4J_PARALLEL_H
 
