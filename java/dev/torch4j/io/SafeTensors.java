@@ -186,21 +186,20 @@ public final class SafeTensors {
     private static Tensor readTensor(Path file, FileChannel ch, String key, JsonElement spec, long dataStart, long dataSize,
                                      String crc) throws IOException {
         try {
+            if (!spec.isJsonObject()) throw bad(file, "tensor '" + key + "' is not described by a JSON object");
             JsonObject o = spec.getAsJsonObject();
-            String code = o.get("dtype").getAsString();
+            String code = string(file, key, o, "dtype");
             DType dtype = null;
             for (Map.Entry<DType, String> c : CODES.entrySet()) if (c.getValue().equals(code)) dtype = c.getKey();
             if (dtype == null) throw bad(file, "tensor '" + key + "' has unsupported dtype " + code);
-            JsonArray shapeJson = o.getAsJsonArray("shape");
-            long[] shape = new long[shapeJson.size()];
+            long[] shape = integers(file, key, o, "shape", -1);
             long numel = 1;
-            for (int i = 0; i < shape.length; i++) {
-                shape[i] = shapeJson.get(i).getAsLong();
-                if (shape[i] < 0) throw bad(file, "tensor '" + key + "' has a negative dimension");
-                numel = Math.multiplyExact(numel, shape[i]);
+            for (long d : shape) {
+                if (d < 0) throw bad(file, "tensor '" + key + "' has a negative dimension");
+                numel = Math.multiplyExact(numel, d);
             }
-            JsonArray range = o.getAsJsonArray("data_offsets");
-            long begin = range.get(0).getAsLong(), end = range.get(1).getAsLong();
+            long[] range = integers(file, key, o, "data_offsets", 2);
+            long begin = range[0], end = range[1];
             long bytes = Math.multiplyExact(numel, elementSize(dtype));
             if (begin < 0 || end < begin || end > dataSize || end - begin != bytes) {
                 throw bad(file, "tensor '" + key + "' (" + code + " " + java.util.Arrays.toString(shape) + ", " + bytes
@@ -218,9 +217,45 @@ public final class SafeTensors {
                 }
             }
             return t;
-        } catch (ArithmeticException | IllegalStateException | NullPointerException | IndexOutOfBoundsException | UnsupportedOperationException e) {
+        } catch (ArithmeticException | IllegalStateException | ClassCastException | NullPointerException | IndexOutOfBoundsException
+                 | UnsupportedOperationException e) {
             throw bad(file, "tensor '" + key + "' has a malformed header entry (" + e + ")");
         }
+    }
+
+    /** The header entry's string field {@code name}, or an error naming the tensor and the field. */
+    private static String string(Path file, String key, JsonObject o, String name) {
+        JsonElement v = o.get(name);
+        if (v == null || !v.isJsonPrimitive() || !v.getAsJsonPrimitive().isString()) {
+            throw bad(file, "tensor '" + key + "': " + name + " must be a string, got " + (v == null ? "nothing" : abbreviated(v)));
+        }
+        return v.getAsString();
+    }
+
+    /** The header entry's field {@code name}: an array of whole numbers ({@code count} of them, or any when -1). */
+    private static long[] integers(Path file, String key, JsonObject o, String name, int count) {
+        JsonElement v = o.get(name);
+        String want = name + " must be an array of " + (count < 0 ? "" : count + " ") + "whole numbers, got ";
+        if (v == null || !v.isJsonArray() || (count >= 0 && v.getAsJsonArray().size() != count)) {
+            throw bad(file, "tensor '" + key + "': " + want + (v == null ? "nothing" : abbreviated(v)));
+        }
+        JsonArray a = v.getAsJsonArray();
+        long[] out = new long[a.size()];
+        for (int i = 0; i < out.length; i++) {
+            JsonElement e = a.get(i);
+            try {
+                if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isNumber()) throw new NumberFormatException();
+                out[i] = e.getAsJsonPrimitive().getAsBigDecimal().longValueExact();
+            } catch (NumberFormatException | ArithmeticException x) {
+                throw bad(file, "tensor '" + key + "': " + want + abbreviated(v));
+            }
+        }
+        return out;
+    }
+
+    private static String abbreviated(JsonElement v) {
+        String s = v.toString();
+        return s.length() <= 60 ? s : s.substring(0, 57) + "...";
     }
 
     private static void readFully(FileChannel ch, ByteBuffer buf, long position) throws IOException {
