@@ -86,15 +86,6 @@ void split_range_on_openmp(int64_t items, int64_t workers, const Body& body) {
   }, &job, static_cast<unsigned>(workers), 0);
 }
 
-// Runs fn() once on every member of a team of `threads` on the calling thread's OpenMP team (the caller included),
-// for per-thread state such as the floating-point mode; nothing without that runtime (then libtorch has no team).
-template <class Fn>
-void run_on_openmp_team(int threads, const Fn& fn) {
-  GompParallel parallel = threads > 1 ? loaded_openmp() : nullptr;
-  if (!parallel) return;
-  parallel([](void* data) { (*static_cast<const Fn*>(data))(); }, const_cast<Fn*>(&fn), static_cast<unsigned>(threads), 0);
-}
-
 }  // namespace t4j
 
 #endif

@@ -242,71 +242,6 @@ static void max_pool_splits_over_threads_or_an_openmp_team() {
 #endif
 }
 
-// 2e-38f (normal) * 0.25f is denormal (below 1.18e-38): kept when not flushing, 0 when flushing. volatile: computed
-// at run time.
-static float denormal_product() {
-  volatile float tiny = 2e-38f, quarter = 0.25f;
-  return tiny * quarter;
-}
-
-static uint32_t bits(float f) {
-  uint32_t b;
-  std::memcpy(&b, &f, sizeof b);
-  return b;
-}
-
-#if defined(__linux__)
-// Every member of an OpenMP team of two computes the product; libgomp keeps a caller's team threads for its next
-// region of the same size, so these are the threads t4j_flush_denormals(on, 2) set.
-static void team_products(void* gomp, float out[2]) {
-  using Body = void (*)(void*);
-  using Parallel = void (*)(Body, void*, unsigned, unsigned);
-  auto parallel = reinterpret_cast<Parallel>(dlsym(gomp, "GOMP_parallel"));
-  auto thread_num = reinterpret_cast<int (*)()>(dlsym(gomp, "omp_get_thread_num"));
-  CHECK(parallel != nullptr && thread_num != nullptr);
-  if (!parallel || !thread_num) return;
-  struct Job { float* out; int (*thread_num)(); } job{out, thread_num};
-  parallel([](void* data) {
-    auto* j = static_cast<Job*>(data);
-    const int t = j->thread_num();
-    if (t >= 0 && t < 2) j->out[t] = denormal_product();
-  }, &job, 2, 0);
-}
-#endif
-
-static void denormals_flush_on_the_caller_and_its_openmp_team() {
-  if (t4j_flushes_denormals() == -1) {
-    std::printf("shim_tests: this CPU has no flush-to-zero mode, not tested here\n");
-    CHECK(t4j_flush_denormals(1, 1) == -1);
-    return;
-  }
-  CHECK(t4j_flushes_denormals() == 0);  // C's default
-  CHECK(denormal_product() > 0.0f);
-  CHECK(t4j_flush_denormals(1, 1) == 0);  // returns the mode before
-  CHECK(t4j_flushes_denormals() == 1);
-  CHECK(bits(denormal_product()) == 0);
-  CHECK(t4j_flush_denormals(0, 1) == 1);
-  CHECK(t4j_flushes_denormals() == 0);
-  CHECK(denormal_product() > 0.0f);
-#if defined(__linux__)
-  void* gomp = dlopen("libgomp.so.1", RTLD_NOW);
-  if (gomp == nullptr) {
-    std::printf("shim_tests: libgomp.so.1 not installed, flushing on an OpenMP team is not tested here\n");
-    return;
-  }
-  float products[2] = {-1.0f, -1.0f};
-  team_products(gomp, products);
-  CHECK(products[0] > 0.0f && products[1] > 0.0f);  // the worker starts as C starts
-  CHECK(t4j_flush_denormals(1, 2) == 0);
-  team_products(gomp, products);
-  // compared as bits: with denormals-are-zero on, this thread would read a denormal as 0
-  CHECK(bits(products[0]) == 0 && bits(products[1]) == 0);  // the caller (thread 0) and its worker
-  CHECK(t4j_flush_denormals(0, 2) == 1);
-  team_products(gomp, products);
-  CHECK(products[0] > 0.0f && products[1] > 0.0f);
-#endif
-}
-
 int main() {
   max_pool_splits_over_threads_or_an_openmp_team();
   max_pool_picks_the_first_maximum();
@@ -317,7 +252,6 @@ int main() {
   threads_give_the_same_result();
   bad_arguments_are_refused();
   allocator_tuning_reports_what_it_did();
-  denormals_flush_on_the_caller_and_its_openmp_team();  // after the max-pool test: loads libgomp
   if (failures) std::fprintf(stderr, "%d check(s) failed\n", failures);
   else std::printf("shim_tests: all checks passed\n");
   return failures ? 1 : 0;

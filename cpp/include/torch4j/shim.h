@@ -117,15 +117,6 @@ TORCH4J_API int t4j_max_pool2d_f32(const float* x, int64_t planes, int64_t h, in
  * runtime libtorch has loaded (libgomp.so.1 on Linux); 0 when they start threads of their own. */
 TORCH4J_API int t4j_uses_openmp_team(void);
 
-/* Flushes denormal floats to zero (on = 1; x86: MXCSR's flush-to-zero and denormals-are-zero, ARM64: FPCR.FZ) or
- * stops flushing them (on = 0), on the calling thread and on every member of its OpenMP team of `threads` (the
- * threads libtorch computes on). Returns the calling thread's previous mode (1 flushing, 0 not), or -1 where the
- * CPU has no such mode (then nothing changes). */
-TORCH4J_API int t4j_flush_denormals(int on, int threads);
-
-/* The calling thread's mode: 1 flushing denormals, 0 not, -1 no such mode on this CPU. */
-TORCH4J_API int t4j_flushes_denormals(void);
-
 /* The shim's version, e.g. "0.1.0". */
 TORCH4J_API const char* t4j_version(void);
 

@@ -85,7 +85,6 @@ final class ImageTrainCommand {
         }
         Trainer trainer = Trainer.of(trained).optimizer(r.optimizer().get()).batchSize(batch).seed(seed).epochs(epochs).device(device);
         o.applyMemoryFormat(trainer, r.memoryFormat(), out);
-        o.applyDenormals(trainer);
         if (r.scheduler() != null) trainer.scheduler(r.scheduler());
         if (r.binary()) trainer.loss(Loss.bceWithLogits());
         Path dir = outDir;

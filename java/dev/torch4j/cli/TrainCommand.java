@@ -92,10 +92,6 @@ final class TrainCommand implements Callable<Integer> {
             "auto times the first batch in both and keeps the faster (default: the recipe's, channels-last where it measured faster)."})
     String memoryFormat;
 
-    @Option(names = "--no-flush-denormals", description = {"Keeps denormal floats (below 1.2e-38) while training, as PyTorch does; by default they",
-            "are flushed to zero, which trains some networks much faster (docs/benchmarks.md, \"Denormal floats\")."})
-    boolean noFlushDenormals;
-
     @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "Seeds the weights, the shuffling and the random transforms.")
     long seed;
 
@@ -187,11 +183,6 @@ final class TrainCommand implements Callable<Integer> {
         if (memoryFormat == null) out.println("layout: channels-last (this recipe's default: it trains faster so on the CPU, docs/benchmarks.md)");
     }
 
-    /** {@code --no-flush-denormals}; else the trainer's default (flushing, or a resumed run's own mode). */
-    void applyDenormals(Trainer trainer) {
-        if (noFlushDenormals) trainer.flushDenormals(false);
-    }
-
     private boolean autoFormat() {
         return memoryFormat != null && memoryFormat.strip().equalsIgnoreCase("auto");
     }
@@ -277,7 +268,6 @@ final class TrainCommand implements Callable<Integer> {
         Layer model = r.model().get();
         Trainer trainer = Trainer.of(model).optimizer(r.optimizer().get()).batchSize(batch).seed(seed).shuffle(r.shuffle()).device(where);
         applyMemoryFormat(trainer, dev.torch4j.tensor.MemoryFormat.CONTIGUOUS, out);
-        applyDenormals(trainer);
         if (r.byIterations()) {
             long perEpoch = (train.size() + batch - 1) / batch;
             boolean asEpochs = epochs != null; // --epochs N: N passes over the data, one history row each

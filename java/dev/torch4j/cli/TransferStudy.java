@@ -105,7 +105,7 @@ final class TransferStudy {
             Sequential features = backbone();
             Sequential source = Sequential.of(features, Linear.of(128, 5));
             long t0 = System.nanoTime();
-            double sourceAccuracy = fit(source, Adam.of(1e-3), sourceTrain, sourceTest, pretrainEpochs, batch, seed, device, o);
+            double sourceAccuracy = fit(source, Adam.of(1e-3), sourceTrain, sourceTest, pretrainEpochs, batch, seed, device);
             out.printf(Locale.ROOT, "pretraining on classes 0-4: %d images, %d epochs, test accuracy %.4f (%.1f s)%n",
                     sourceTrain.size(), pretrainEpochs, sourceAccuracy, (System.nanoTime() - t0) / 1e9);
             Map<String, dev.torch4j.tensor.Tensor> pretrained = new LinkedHashMap<>();
@@ -122,12 +122,12 @@ final class TransferStudy {
 
                 Torch.manualSeed(seed + 1);
                 Sequential scratch = Sequential.of(backbone(), Linear.of(128, 5));
-                accuracy.put("scratch", fit(scratch, Adam.of(1e-3), targetTrain, targetTest, epochs, fineTuneBatch, seed, device, o));
+                accuracy.put("scratch", fit(scratch, Adam.of(1e-3), targetTrain, targetTest, epochs, fineTuneBatch, seed, device));
 
                 Torch.manualSeed(seed + 1);
                 // the frozen parts keep their statistics (Keras' rule), as when docs/results.md's figures were measured
                 Sequential frozen = Sequential.of(BatchNorm2d.inferenceWhenFrozen(loaded(pretrained).freeze()), Linear.of(128, 5));
-                accuracy.put("frozen_backbone", fit(frozen, Adam.of(1e-3), targetTrain, targetTest, epochs, fineTuneBatch, seed, device, o));
+                accuracy.put("frozen_backbone", fit(frozen, Adam.of(1e-3), targetTrain, targetTest, epochs, fineTuneBatch, seed, device));
 
                 Torch.manualSeed(seed + 1);
                 Sequential base = loaded(pretrained);
@@ -136,7 +136,7 @@ final class TransferStudy {
                 BatchNorm2d.inferenceWhenFrozen(base);
                 Sequential partial = Sequential.of(base, Linear.of(128, 5));
                 Optimizer groups = Adam.of(1e-3).on(ParamGroup.of(base.get(2), 1e-4), ParamGroup.of(partial.get(1), 1e-3));
-                accuracy.put("last_block_fine_tuned", fit(partial, groups, targetTrain, targetTest, epochs, fineTuneBatch, seed, device, o));
+                accuracy.put("last_block_fine_tuned", fit(partial, groups, targetTrain, targetTest, epochs, fineTuneBatch, seed, device));
 
                 out.printf(Locale.ROOT, "  %-10d %-12.4f %-18.4f %-18.4f%n", budget, accuracy.get("scratch"), accuracy.get("frozen_backbone"),
                         accuracy.get("last_block_fine_tuned"));
@@ -156,9 +156,8 @@ final class TransferStudy {
     }
 
     private static double fit(Layer model, Optimizer optimizer, TensorDataset train, TensorDataset test, int epochs, int batch,
-                              long seed, Device device, TrainCommand o) {
+                              long seed, Device device) {
         Trainer t = Trainer.of(model).optimizer(optimizer).batchSize(batch).epochs(epochs).seed(seed).device(device).quiet(true);
-        o.applyDenormals(t);
         t.fit(train, null);
         return t.evaluate(test).accuracy();
     }

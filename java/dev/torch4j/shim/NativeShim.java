@@ -78,8 +78,4 @@ public final class NativeShim {
     public static native @Cast("const char*") BytePointer t4j_version();
 
     public static native int t4j_uses_openmp_team();
-
-    public static native int t4j_flush_denormals(int on, int threads);
-
-    public static native int t4j_flushes_denormals();
 }

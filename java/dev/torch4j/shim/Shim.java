@@ -178,22 +178,6 @@ public final class Shim {
     }
 
     /**
-     * Flushes denormal floats to zero ({@code on}) or stops, on the calling thread and on every member of its OpenMP
-     * team of {@code threads} (libtorch's compute threads). Returns the calling thread's previous mode: 1 flushing,
-     * 0 not, -1 where the CPU has no such mode.
-     */
-    public static int flushDenormals(boolean on, int threads) {
-        require("Flushing denormals");
-        return NativeShim.t4j_flush_denormals(on ? 1 : 0, threads);
-    }
-
-    /** The calling thread's mode: 1 flushing denormals, 0 not, -1 no such mode on this CPU. */
-    public static int flushesDenormals() {
-        require("Flushing denormals");
-        return NativeShim.t4j_flushes_denormals();
-    }
-
-    /**
      * Converts uint8 images (n x h x w x c when {@code channelsLast}, else n x c x h x w) to normalised
      * float32 NCHW in {@code dst}: (v / 255 - mean) / std per channel; null mean/std mean 0 and 1.
      */

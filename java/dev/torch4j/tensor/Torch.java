@@ -103,28 +103,6 @@ public final class Torch {
         }
     }
 
-    /**
-     * Whether arithmetic on this thread flushes denormal floats (magnitudes below 1.2e-38) to zero. {@code Trainer}
-     * turns it on while it trains ({@code Trainer.flushDenormals}); false where the CPU has no such mode.
-     */
-    public static boolean flushDenormals() {
-        init();
-        return Shim.available() && Shim.flushesDenormals() == 1;
-    }
-
-    /**
-     * Flushes denormal floats to zero, or stops, on this thread and on libtorch's compute threads (its OpenMP team).
-     * Denormal operands slow libtorch's CPU kernels down (docs/benchmarks.md: seed 004's SGD recipe trains 1.6x faster
-     * with it); results change only where a value falls below 1.2e-38. The mode belongs to the
-     * thread: Java arithmetic on this thread flushes too while it is on. Returns false, changing nothing, where the
-     * CPU has no such mode (or the native shim is missing); true when the mode is now as asked.
-     */
-    public static boolean flushDenormals(boolean on) {
-        init();
-        if (!Shim.available()) return false;
-        return Shim.flushDenormals(on, torch.get_num_threads()) >= 0;
-    }
-
     /** 1 when glibc's allocator was tuned at start-up, 0 when not glibc, -1 when off or unavailable. */
     public static int allocatorTuning() {
         init();

@@ -49,8 +49,6 @@ import java.util.function.Function;
  */
 public final class Trainer {
     private static final int DEFAULT_EPOCHS = 10;
-    /** What a snapshot written before an option was recorded ran with. */
-    private static final Map<String, Object> BEFORE_THE_OPTION = Map.of("flush_denormals", false);
     private final Layer model;
     private Loss loss = Loss.crossEntropy();
     private Optimizer optimizer;
@@ -75,7 +73,6 @@ public final class Trainer {
     private boolean groupGiven;
     private dev.torch4j.tensor.MemoryFormat memoryFormat; // null: the model's own layout
     private boolean measureFormat;
-    private Boolean flushDenormals; // null: the resumed run's mode, else true
     private LayoutChoice layoutChoice; // what the last measuring fit chose
     // during fit: the data-parallel group (null when training alone) and the model's wrapper
     private ProcessGroup runGroup;
@@ -284,19 +281,6 @@ public final class Trainer {
         return this;
     }
 
-    /**
-     * Whether fit flushes denormal floats (below 1.2e-38) to zero while it trains, on its thread and libtorch's compute
-     * threads ({@link dev.torch4j.tensor.Torch#flushDenormals(boolean)}); the thread's own mode is restored when fit
-     * returns. Default true, as TensorFlow does on the CPU: once a network's gradients turn denormal, libtorch's kernels
-     * slow down (seed 004's SGD recipe: ~22 s against ~13 s an epoch, docs/benchmarks.md); PyTorch keeps
-     * them ({@code torch.set_flush_denormal(False)}), which {@code false} matches. Unset, a resumed run keeps the mode
-     * it started with (false for snapshots written before torch4j recorded it).
-     */
-    public Trainer flushDenormals(boolean on) {
-        flushDenormals = on;
-        return this;
-    }
-
     /** The choice and the times of the last fit that {@link #measureMemoryFormat(boolean) measured}; empty before. */
     public java.util.Optional<LayoutChoice> layoutChoice() {
         return java.util.Optional.ofNullable(layoutChoice);
@@ -384,10 +368,6 @@ public final class Trainer {
         History history = new History();
         Position pos = new Position();
         Accumulator acc = new Accumulator(device(), ms);
-        boolean flush = flushDenormals != null ? flushDenormals : snap == null || Boolean.TRUE.equals(savedOption(snap, "flush_denormals"));
-        options.put("flush_denormals", flush); // tiny values round differently
-        boolean flushedBefore = dev.torch4j.tensor.Torch.flushDenormals();
-        if (flush != flushedBefore) dev.torch4j.tensor.Torch.flushDenormals(flush);
         try {
             if (snap != null) restore(snap, options, plan, sched, gen, all, history, pos, acc);
             if (pg != null) parallel = DataParallel.of(model, pg).start(); // rank 0's weights everywhere, gradient buckets ready
@@ -399,7 +379,6 @@ public final class Trainer {
             }
             if (parallel != null) parallel.syncBuffers(); // every rank ends with rank 0's model
         } finally {
-            if (flush != flushedBefore) dev.torch4j.tensor.Torch.flushDenormals(flushedBefore);
             acc.close();
             if (parallel != null) parallel.close();
             parallel = null;
@@ -490,12 +469,6 @@ public final class Trainer {
         return o;
     }
 
-    /** A run option as the snapshot recorded it; for an option recorded only by later versions, what earlier ones did. */
-    private static Object savedOption(Snapshot snap, String name) {
-        Map<String, Object> saved = snap.section("options");
-        return saved.containsKey(name) ? saved.get(name) : BEFORE_THE_OPTION.get(name);
-    }
-
     private int runGroupSize() {
         return runGroup == null ? 1 : runGroup.worldSize();
     }
@@ -510,7 +483,7 @@ public final class Trainer {
                     + " depends on it); resume with --nproc-per-node " + savedWorld + " in all");
         }
         for (Map.Entry<String, Object> e : options.entrySet()) {
-            Object was = savedOption(snap, e.getKey());
+            Object was = saved.get(e.getKey());
             if (!same(was, e.getValue())) {
                 throw new IllegalArgumentException("cannot resume the run in " + snap.file().getParent() + ": it was started with "
                         + e.getKey() + " = " + was + ", this trainer has " + e.getValue() + "; resume with the run's own options");

@@ -38,15 +38,6 @@ class ResumeCommandTest extends CliRun {
         assertThat(err).contains("--snapshot-every needs --snapshots DIR");
     }
 
-    @Test void keepingDenormalsIsRecordedAndKeptWhenTheRunResumes() throws Exception {
-        Path snaps = dir.resolve("keep");
-        assertThat(run("train", "--recipe", "s3-lenet", "--epochs", "1", "--device", "cpu", "--threads", "1", "--no-flush-denormals",
-                "--snapshots", snaps.toString())).isZero();
-        assertThat(dev.torch4j.train.Snapshot.latest(snaps).orElseThrow().tags().get("cli.args")).contains("\"no-flush-denormals\":\"true\"");
-        assertThat(run("train", "--resume", snaps.toString(), "--epochs", "2")).isZero();
-        assertThat(out).contains("epoch 2/2");
-    }
-
     @Test void anOutThatIsAFileIsRefusedBeforeTraining() throws Exception {
         Path file = Files.writeString(dir.resolve("taken"), "x");
         assertThat(run("train", "--recipe", "s3-lenet", "--out", file.toString())).isEqualTo(2);

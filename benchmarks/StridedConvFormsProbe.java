@@ -1,0 +1,129 @@
+// Can s0-cnn's stride-2 3x3 convolutions (padding 1) be computed faster than libtorch 2.10's oneDNN picks, in
+// forms that autograd differentiates by itself (no hooks)? Per layer, one of:
+//   direct  F.conv2d (oneDNN)
+//   s2d     space-to-depth: pad the input to even size, pixel_unshuffle(2) (4*Cin channels), one stride-1 2x2
+//           convolution with the kernel padded to 4x4 and rearranged to [Cout, 4*Cin, 2, 2]
+//   dense   for a 1x1 output: the taps that see the input are a matrix, y = x.flatten(1) @ W[:, :, taps].T + b
+// The whole s0-cnn training step (forward, cross-entropy, backward, SGD; fixed N(0,1) batch) for each assignment,
+// interleaved per round, median ms of STEPS steps; and the max difference of each form's output and gradients from
+// direct's.
+//   java -cp 'target/classes:target/lib/*' benchmarks/StridedConvFormsProbe.java ROUNDS [STEPS]
+import dev.torch4j.nn.*;
+import dev.torch4j.tensor.*;
+import org.bytedeco.pytorch.global.torch;
+import java.util.*;
+
+public class StridedConvFormsProbe {
+    enum Form { DIRECT, S2D, DENSE }
+
+    /** Conv2d(in, out, 3, stride 2, padding 1) computed in one of the forms, on the weights of a real Conv2d. */
+    static final class FormConv extends Layer {
+        final Conv2d conv;
+        final Form form;
+
+        FormConv(Conv2d conv, Form form) {
+            this.conv = register("c", conv);
+            this.form = form;
+        }
+
+        @Override public Tensor forward(Tensor x) {
+            return switch (form) {
+                case DIRECT -> conv.call(x);
+                case S2D -> s2d(x, conv.weight(), conv.bias());
+                case DENSE -> dense(x, conv.weight(), conv.bias());
+            };
+        }
+    }
+
+    static Tensor s2d(Tensor x, Tensor w, Tensor b) {
+        long h = x.size(2), wd = x.size(3), oh = (h - 1) / 2 + 1, ow = (wd - 1) / 2 + 1;
+        long co = w.size(0), ci = w.size(1);
+        // xp[j] = x[j - 1], length 2 * (o + 1)
+        Tensor xp = Tensor.wrap(torch.constant_pad_nd(x.handle(), new long[] {1, 2 * (ow + 1) - wd - 1, 1, 2 * (oh + 1) - h - 1}));
+        Tensor z = Tensor.wrap(torch.pixel_unshuffle(xp.handle(), 2)); // channel c*4 + ph*2 + pw
+        Tensor w4 = Tensor.wrap(torch.constant_pad_nd(w.handle(), new long[] {0, 1, 0, 1})); // [co, ci, 4, 4], tap 3 zero
+        Tensor wz = w4.reshape(co, ci, 2, 2, 2, 2).permute(0, 1, 3, 5, 2, 4).reshape(co, ci * 4, 2, 2); // [co,ci,ah,ph,aw,pw] -> [co,ci,ph,pw,ah,aw]
+        return F.conv2d(z, wz, b, new long[] {1, 1}, new long[] {0, 0}, new long[] {1, 1}, 1);
+    }
+
+    static Tensor dense(Tensor x, Tensor w, Tensor b) {
+        long h = x.size(2), wd = x.size(3);
+        if ((h - 1) / 2 + 1 != 1 || (wd - 1) / 2 + 1 != 1) throw new IllegalArgumentException("dense needs a 1x1 output");
+        // output (0,0) sees input rows 0..h-1 through taps 1..h (padding 1)
+        Tensor taps = w.narrow(2, 1, h).narrow(3, 1, wd).reshape(w.size(0), -1);
+        return F.linear(x.flatten(1), taps, b).reshape(x.size(0), w.size(0), 1, 1);
+    }
+
+    static Sequential block(Conv2d c, Form f, boolean act, long out) {
+        Layer fc = new FormConv(c, f);
+        return act ? Sequential.of(fc, ReLU.of(), BatchNorm2d.of(out)) : Sequential.of(fc, BatchNorm2d.of(out));
+    }
+
+    static final long[][] CH = {{1, 4}, {4, 8}, {8, 16}, {16, 32}, {32, 64}, {64, 10}};
+
+    static Layer model(Form[] forms, long seed) {
+        Torch.manualSeed(seed);
+        List<Layer> ls = new ArrayList<>();
+        for (int i = 0; i < 6; i++) ls.add(block(Conv2d.of(CH[i][0], CH[i][1], 3).stride(2).padding(1), forms[i], i < 5, CH[i][1]));
+        ls.add(Flatten.of());
+        return Sequential.of(ls.toArray(new Layer[0]));
+    }
+
+    public static void main(String[] a) {
+        Torch.setThreads(2);
+        int rounds = Integer.parseInt(a[0]), steps = a.length > 1 ? Integer.parseInt(a[1]) : 40;
+        Form D = Form.DIRECT, S = Form.S2D, N = Form.DENSE;
+        Map<String, Form[]> plans = new LinkedHashMap<>();
+        plans.put("direct", new Form[] {D, D, D, D, D, D});
+        plans.put("s2d-L2", new Form[] {D, S, D, D, D, D});
+        plans.put("dense-L5L6", new Form[] {D, D, D, D, N, N});
+        plans.put("s2d-L2+dense", new Form[] {D, S, D, D, N, N});
+        plans.put("s2d-L2L3L4+dense", new Form[] {D, S, S, S, N, N});
+        Torch.manualSeed(1);
+        Tensor x = Tensor.randn(512, 1, 28, 28), y = Tensor.randint(10, 512);
+        // correctness: each plan's loss and gradients against direct's, per parameter max |difference| / max |direct|
+        // (the convolutions' biases feed batch norm, so their gradients are ~0 and are left out)
+        List<Tensor> ref = null;
+        double refLoss = 0;
+        for (Map.Entry<String, Form[]> e : plans.entrySet()) {
+            Layer m = model(e.getValue(), 7);
+            Tensor loss = F.crossEntropy(m.call(x), y);
+            loss.backward();
+            List<Tensor> grads = new ArrayList<>();
+            for (Tensor p : m.trainableParameters()) grads.add(p.grad().clone());
+            if (ref == null) {
+                ref = grads;
+                refLoss = loss.item();
+            }
+            double worst = 0;
+            for (int i = 0; i < grads.size(); i++) {
+                double scale = ref.get(i).abs().max().item();
+                if (scale < 1e-6) continue;
+                worst = Math.max(worst, grads.get(i).sub(ref.get(i)).abs().max().item() / scale);
+            }
+            System.out.printf(Locale.ROOT, "check %-18s loss %.7f (direct %.7f), gradients: worst max|diff| / max|direct| %.1e%n",
+                    e.getKey(), loss.item(), refLoss, worst);
+        }
+        for (int r = 1; r <= rounds; r++) {
+            for (Map.Entry<String, Form[]> e : plans.entrySet()) {
+                Layer m = model(e.getValue(), 7);
+                List<Tensor> params = m.trainableParameters();
+                double[] t = new double[steps];
+                for (int i = -5; i < steps; i++) {
+                    long t0 = System.nanoTime();
+                    try (Scope s = Scope.open()) {
+                        Tensor loss = F.crossEntropy(m.call(x), y);
+                        for (Tensor p : params) p.clearGrad();
+                        loss.backward();
+                        try (Torch.NoGrad g = Torch.noGrad()) {
+                            for (Tensor p : params) p.add_(p.grad(), -0.01);
+                        }
+                    }
+                    if (i >= 0) t[i] = (System.nanoTime() - t0) / 1e6;
+                }
+                Arrays.sort(t);
+                System.out.printf(Locale.ROOT, "round %d %-18s median step %.2f ms%n", r, e.getKey(), t[steps / 2]);
+            }
+        }
+    }
+}
