@@ -103,6 +103,22 @@ class ModuleTest {
         assertThat(grads.get(0)).hasSize(10).containsOnly(3f);
     }
 
+    @Test void backwardHooksOnManyModulesAllFire() {
+        // each module relays through a native callback object of its own: 40 of them (JavaCPP's callbacks were once
+        // thought to be limited to 10 live instances), each gets its output's gradient, 2 * 4 values
+        int n = 40;
+        int[] values = new int[n];
+        List<Layer> layers = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            Linear l = Linear.of(4, 4);
+            int k = i;
+            l.registerBackwardHook((m, g) -> values[k] += (int) g.numel());
+            layers.add(l);
+        }
+        Sequential.of(layers.toArray(new Layer[0])).call(Tensor.randn(2, 4)).sum().backward();
+        assertThat(values).containsOnly(8);
+    }
+
     @Test void shapeErrorNamesTheLayerAndBothShapes() {
         // seed 002's stack fed a 34x34 image: the flattened map has 1,600 features, Linear(576, 64) expects 576
         Sequential s = SeedModels.s2Flat();
