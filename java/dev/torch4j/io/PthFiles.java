@@ -84,7 +84,7 @@ final class PthFiles {
     private static StateDict readZip(Path file) throws IOException {
         try (ZipFile zip = new ZipFile(file.toFile())) {
             ZipEntry pickle = null;
-            for (ZipEntry e : java.util.Collections.list(zip.entries())) {
+            for (ZipEntry e : entries(file, zip)) {
                 String n = e.getName();
                 if (n.endsWith("/data.pkl") && n.indexOf('/') == n.length() - "/data.pkl".length()) pickle = e;
             }
@@ -116,6 +116,15 @@ final class PthFiles {
             Object root = unpickle(file, pkl, source, 5);
             if (pkl.hasRemaining()) throw bad(file, "data.pkl has " + pkl.remaining() + " bytes after its end");
             return toStateDict(file, root);
+        }
+    }
+
+    /** The zip's entries; a name that is not UTF-8 (found by fuzzing: ZipFile throws IllegalArgumentException) is a bad file. */
+    private static List<? extends ZipEntry> entries(Path file, ZipFile zip) {
+        try {
+            return java.util.Collections.list(zip.entries());
+        } catch (IllegalArgumentException e) {
+            throw new StateDictException("cannot read " + file + ": a zip entry's name is not valid UTF-8 (" + e.getMessage() + ")", e);
         }
     }
 

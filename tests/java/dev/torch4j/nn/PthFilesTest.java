@@ -100,6 +100,16 @@ class PthFilesTest {
         assertThatThrownBy(() -> StateDict.load(huge)).hasMessageContaining("claims").hasMessageContaining("more than the whole file");
     }
 
+    @Test void aZipWhoseEntryNamesAreNotUtf8IsNamed() throws Exception {
+        // found by fuzzing: the zip opens, then java.util.zip throws IllegalArgumentException while listing the entries
+        Path f = dir.resolve("finding.pth");
+        try (var in = getClass().getResourceAsStream("/dev/torch4j/fuzz/ReaderFuzzTestInputs/pthFiles/finding-entry-name-not-utf8")) {
+            Files.write(f, in.readAllBytes());
+        }
+        assertThatThrownBy(() -> StateDict.load(f)).isInstanceOf(StateDictException.class)
+                .hasMessageStartingWith("cannot read " + f + ": a zip entry's name is not valid UTF-8");
+    }
+
     @Test void otherValuesAndTruncatedFilesAreNamed() throws Exception {
         Path notTensor = pth("e.pth", pickle("}(", str("lr"), "G?\u00b9\u0099\u0099\u0099\u0099\u0099\u009a", "u"));
         assertThatThrownBy(() -> StateDict.load(notTensor)).hasMessageContaining("entry 'lr' is 0.1, not a tensor");
