@@ -82,9 +82,18 @@ final class PthFiles {
     // ---- zip format -------------------------------------------------------------------------------------
 
     private static StateDict readZip(Path file) throws IOException {
+        try {
+            return readOpenZip(file);
+        } catch (IllegalArgumentException e) {
+            // java.util.zip's answer to an entry name that is not UTF-8 (found by fuzzing), from listing or looking up
+            throw new StateDictException("cannot read " + file + ": a zip entry's name is not valid UTF-8 (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private static StateDict readOpenZip(Path file) throws IOException {
         try (ZipFile zip = new ZipFile(file.toFile())) {
             ZipEntry pickle = null;
-            for (ZipEntry e : entries(file, zip)) {
+            for (ZipEntry e : java.util.Collections.list(zip.entries())) {
                 String n = e.getName();
                 if (n.endsWith("/data.pkl") && n.indexOf('/') == n.length() - "/data.pkl".length()) pickle = e;
             }
@@ -116,15 +125,6 @@ final class PthFiles {
             Object root = unpickle(file, pkl, source, 5);
             if (pkl.hasRemaining()) throw bad(file, "data.pkl has " + pkl.remaining() + " bytes after its end");
             return toStateDict(file, root);
-        }
-    }
-
-    /** The zip's entries; a name that is not UTF-8 (found by fuzzing: ZipFile throws IllegalArgumentException) is a bad file. */
-    private static List<? extends ZipEntry> entries(Path file, ZipFile zip) {
-        try {
-            return java.util.Collections.list(zip.entries());
-        } catch (IllegalArgumentException e) {
-            throw new StateDictException("cannot read " + file + ": a zip entry's name is not valid UTF-8 (" + e.getMessage() + ")", e);
         }
     }
 

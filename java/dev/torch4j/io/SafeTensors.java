@@ -243,15 +243,16 @@ public final class SafeTensors {
         long[] out = new long[a.size()];
         for (int i = 0; i < out.length; i++) {
             JsonElement e = a.get(i);
-            try {
-                if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isNumber()) throw new NumberFormatException();
-                out[i] = e.getAsJsonPrimitive().getAsBigDecimal().longValueExact();
-            } catch (NumberFormatException | ArithmeticException x) {
+            java.math.BigDecimal d = e.isJsonPrimitive() && e.getAsJsonPrimitive().isNumber() ? e.getAsBigDecimal() : null;
+            if (d == null || d.signum() != 0 && d.stripTrailingZeros().scale() > 0 || d.abs().compareTo(LONG_MAX) > 0) {
                 throw bad(file, "tensor '" + key + "': " + want + abbreviated(v));
             }
+            out[i] = d.longValue();
         }
         return out;
     }
+
+    private static final java.math.BigDecimal LONG_MAX = java.math.BigDecimal.valueOf(Long.MAX_VALUE);
 
     private static String abbreviated(JsonElement v) {
         String s = v.toString();

@@ -78,16 +78,17 @@ class CheckedWeightsTest {
             {"{\"dtype\":\"F32\",\"shape\":\"fc885b61\",\"data_offsets\":[0,8]}", "tensor 'w': shape must be an array of whole numbers, got \"fc885b61\""},
             {"{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0]}", "tensor 'w': data_offsets must be an array of 2 whole numbers, got [0]"},
             {"{\"dtype\":\"F32\",\"shape\":[1.5],\"data_offsets\":[0,8]}", "tensor 'w': shape must be an array of whole numbers, got [1.5]"},
-            {"{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[\"0\",8]}", "data_offsets must be an array of 2 whole numbers, got [\"0\",8]"},
+            {"{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[\"0\",8]}", "tensor 'w': data_offsets must be an array of 2 whole numbers, got [\"0\",8]"},
             {"{\"dtype\":7,\"shape\":[2],\"data_offsets\":[0,8]}", "tensor 'w': dtype must be a string, got 7"},
             {"{\"shape\":[2],\"data_offsets\":[0,8]}", "tensor 'w': dtype must be a string, got nothing"},
             {"[1,2]", "tensor 'w' is not described by a JSON object"},
+            {"{\"dtype\":\"F32\",\"shape\":[1e30],\"data_offsets\":[0,8]}", "tensor 'w': shape must be an array of whole numbers, got [1e30]"},
         };
         int i = 0;
         for (String[] c : cases) {
             Path f = withHeader("bad" + i++ + ".safetensors", "{\"w\":" + c[0] + "}");
             assertThatThrownBy(() -> StateDict.load(f)).isInstanceOf(StateDictException.class)
-                    .hasMessage("not a valid safetensors file: " + f + ": " + (c[1].startsWith("tensor") ? c[1] : "tensor 'w': " + c[1]));
+                    .hasMessage("not a valid safetensors file: " + f + ": " + c[1]);
         }
         Path good = withHeader("good.safetensors", "{\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}");
         assertThat(StateDict.load(good).get("w").toFloatArray()).containsExactly(0f, 0f);
