@@ -35,9 +35,10 @@ TORCH4J_API int t4j_u8_to_f32(const uint8_t* src, float* dst, int64_t n, int64_t
                               int layout, const float* mean, const float* std, int threads);
 
 /* Keeps glibc's allocator from handing big, short-lived buffers (a training step's activations) back
- * to the kernel after every step: mallopt(M_MMAP_THRESHOLD) and mallopt(M_TRIM_THRESHOLD).
+ * to the kernel after every step: mallopt(M_MMAP_THRESHOLD), mallopt(M_TRIM_THRESHOLD) and mallopt(M_TOP_PAD)
+ * (the pad keeps a thread arena's free heaps mapped; it must be at least glibc's heap size, 64 MiB).
  * Returns 1 when applied, 0 where the C library has no mallopt (not glibc), -1 when mallopt refused. */
-TORCH4J_API int t4j_tune_allocator(int64_t mmap_threshold, int64_t trim_threshold);
+TORCH4J_API int t4j_tune_allocator(int64_t mmap_threshold, int64_t trim_threshold, int64_t top_pad);
 
 /* ---- Image pipeline -------------------------------------------------------------------------------
  * A pipeline is a program of doubles: for each step its opcode, its argument count, its arguments.

@@ -209,7 +209,7 @@ public final class Main implements Callable<Integer> {
             if (fallback != null) out.println(fallback);
             out.println("threads: " + Torch.threads() + " (libtorch intra-op), BLAS " + Torch.blasThreads());
             int tuning = Torch.allocatorTuning();
-            out.println("allocator: " + (tuning == 1 ? "glibc tuned (mmap threshold 32 MiB, trim threshold 1 GiB)"
+            out.println("allocator: " + (tuning == 1 ? "glibc tuned (mmap threshold 32 MiB, trim threshold 1 GiB, top pad 64 MiB)"
                     : tuning == 0 ? "default (not glibc)" : "default (tuning off or shim missing)"));
             return 0;
         }

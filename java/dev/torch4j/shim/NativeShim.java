@@ -69,7 +69,7 @@ public final class NativeShim {
             @Cast("const int64_t*") LongPointer seeds, @Cast("float*") Pointer dst, int outLayout, long c, long h, long w,
             int threads, @Cast("int32_t*") IntPointer status, @Cast("char*") BytePointer errors, long errorSize);
 
-    public static native int t4j_tune_allocator(long mmapThreshold, long trimThreshold);
+    public static native int t4j_tune_allocator(long mmapThreshold, long trimThreshold, long topPad);
 
     public static native int t4j_max_pool2d_f32(@Cast("const float*") Pointer x, long planes, long h, long w,
             @Cast("const int64_t*") LongPointer geometry, @Cast("float*") Pointer y, @Cast("int64_t*") Pointer indices,

@@ -197,10 +197,10 @@ public final class Shim {
         }
     }
 
-    /** Applies glibc allocator thresholds; 1 applied, 0 not glibc, -1 refused or shim missing. */
-    public static int tuneAllocator(long mmapThreshold, long trimThreshold) {
+    /** Applies glibc allocator thresholds and top pad; 1 applied, 0 not glibc, -1 refused or shim missing. */
+    public static int tuneAllocator(long mmapThreshold, long trimThreshold, long topPad) {
         if (!available()) return -1;
-        return NativeShim.t4j_tune_allocator(mmapThreshold, trimThreshold);
+        return NativeShim.t4j_tune_allocator(mmapThreshold, trimThreshold, topPad);
     }
 
     /**

@@ -37,7 +37,7 @@ public final class Torch {
         synchronized (Torch.class) {
             if (initialized) return;
             if (!"false".equals(System.getProperty("torch4j.tuneAllocator"))) {
-                allocatorTuning = Shim.tuneAllocator(32L << 20, 1L << 30);
+                allocatorTuning = Shim.tuneAllocator(32L << 20, 1L << 30, 64L << 20);
             }
             extractLibtorch();
             int wanted = Integer.getInteger("torch4j.blasThreads", 1);
