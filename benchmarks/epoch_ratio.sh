@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Median epoch time of MNIST-type recipes on the full Fashion-MNIST, torch4j (target/torch4j.jar) against PyTorch 1.13
 # (../shared/reference/recipes_fmnist.py), interleaved recipe by recipe, 2 threads, no validation split, seed 42.
+# Runs taken one after the other drift with the machine (ratios move by up to 0.3); benchmarks/lockstep.py measures
+# both sides in lockstep and is the one to trust for the 0.8x target.
 # Usage: benchmarks/epoch_ratio.sh EPOCHS RECIPES...   Prints one line per run; docs/benchmarks.md holds the table.
 set -u
 cd "$(dirname "$0")/.."

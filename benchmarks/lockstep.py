@@ -7,7 +7,9 @@ ratio (it carries the JVM's warm-up and start-up work); epochs that end after th
 alone: they are marked "solo" and left out too, so run enough epochs for the slower side to finish two or more
 while the faster one still runs (the median of each side's interleaved epochs makes the ratio).
 Usage: python3 benchmarks/lockstep.py RECIPE [--epochs 3] [--slice 0.25] [--threads 2] [--against OTHER.jar]
---against compares target/torch4j.jar with another build of torch4j instead of PyTorch (a before/after A/B).
+       [--args 'OPTIONS'] [--against-args 'OPTIONS']
+--against compares target/torch4j.jar with another build of torch4j instead of PyTorch (a before/after A/B);
+--args adds options to torch4j's train command, --against-args to the other torch4j's (an A/B of two settings).
 Needs target/torch4j.jar (mvn -DskipTests package), Debian's python3-torch and the dataset-fashion-mnist package."""
 import argparse, os, re, select, signal, statistics, subprocess, sys, time
 
@@ -17,20 +19,25 @@ args.add_argument("--epochs", type=int, default=3)
 args.add_argument("--slice", type=float, default=0.25, help="seconds each side runs before the other's turn")
 args.add_argument("--threads", default="2")
 args.add_argument("--against", help="another torch4j jar: compare with it instead of PyTorch")
+args.add_argument("--args", default="", help="more options for torch4j's train command, e.g. '--memory-format channels-last'")
+args.add_argument("--against-args", help="options for the other side's train command: compares torch4j with itself "
+                  "(or with --against's jar) run with these options")
 opts = args.parse_args()
 recipe, epochs, slice_s, threads = opts.recipe, opts.epochs, opts.slice, opts.threads
 root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 
 
-def torch4j(jar):
+def torch4j(jar, extra):
     return ["java", "-jar", jar, "train", "--recipe", recipe, "--data", "/usr/share/datasets/fashion-mnist",
-            "--valid", "0", "--threads", threads, "--seed", "42", "--device", "cpu", "--epochs", str(epochs)]
+            "--valid", "0", "--threads", threads, "--seed", "42", "--device", "cpu", "--epochs", str(epochs)] + extra.split()
 
 
-other = "other" if opts.against else "pytorch"
+mine = os.path.join(root, "target", "torch4j.jar")
+torch4j_other = opts.against is not None or opts.against_args is not None
+other = "other" if torch4j_other else "pytorch"
 commands = {
-    "torch4j": torch4j(os.path.join(root, "target", "torch4j.jar")),
-    other: torch4j(opts.against) if opts.against else
+    "torch4j": torch4j(mine, opts.args),
+    other: torch4j(opts.against or mine, opts.against_args or "") if torch4j_other else
     ["/usr/bin/python3", os.path.join(root, "benchmarks", "recipe_epochs_pytorch.py"), recipe, str(epochs)],
 }
 EPOCH = re.compile(r"^epoch (\d+)/\d+")
@@ -101,7 +108,7 @@ for name, rows in ends.items():
 interleaved = {name: [t for e, t, solo in times if not solo] for name, times in epoch_times.items()}
 if all(interleaved.values()):
     mine, theirs = (statistics.median(interleaved[k]) for k in ("torch4j", other))
-    label = opts.against or "PyTorch"
+    label = " ".join(filter(None, [opts.against, opts.against_args])) or "PyTorch"
     print(f"{recipe} lockstep median epoch (epochs after the first, interleaved: {len(interleaved['torch4j'])} torch4j, "
           f"{len(interleaved[other])} {label}): torch4j {mine:.2f} s, {label} {theirs:.2f} s, ratio {mine / theirs:.2f}")
 else:
