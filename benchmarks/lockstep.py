@@ -10,6 +10,7 @@ Usage: python3 benchmarks/lockstep.py RECIPE [--epochs 3] [--slice 0.25] [--thre
        [--args 'OPTIONS'] [--against-args 'OPTIONS']
 --against compares target/torch4j.jar with another build of torch4j instead of PyTorch (a before/after A/B);
 --args adds options to torch4j's train command, --against-args to the other torch4j's (an A/B of two settings).
+The other jar needs a file name of its own (e.g. torch4j-before.jar): JavaCPP's native cache is named after the jar.
 Needs target/torch4j.jar (mvn -DskipTests package), Debian's python3-torch and the dataset-fashion-mnist package."""
 import argparse, os, re, select, signal, statistics, subprocess, sys, time
 
@@ -32,12 +33,12 @@ def torch4j(jar, extra):
             "--valid", "0", "--threads", threads, "--seed", "42", "--device", "cpu", "--epochs", str(epochs)] + extra.split()
 
 
-mine = os.path.join(root, "target", "torch4j.jar")
+jar = os.path.join(root, "target", "torch4j.jar")
 torch4j_other = opts.against is not None or opts.against_args is not None
 other = "other" if torch4j_other else "pytorch"
 commands = {
-    "torch4j": torch4j(mine, opts.args),
-    other: torch4j(opts.against or mine, opts.against_args or "") if torch4j_other else
+    "torch4j": torch4j(jar, opts.args),
+    other: torch4j(opts.against or jar, opts.against_args or "") if torch4j_other else
     ["/usr/bin/python3", os.path.join(root, "benchmarks", "recipe_epochs_pytorch.py"), recipe, str(epochs)],
 }
 EPOCH = re.compile(r"^epoch (\d+)/\d+")
@@ -72,31 +73,33 @@ def drain(name, now_running):
 
 order = ["torch4j", other]
 turn = 0
-while len(done) < len(procs):
-    name = order[turn % 2]
-    turn += 1
-    if name in done:
-        continue
-    os.kill(procs[name].pid, signal.SIGCONT)
-    start = time.perf_counter()
-    fd = procs[name].stdout.fileno()
-    alive = True
-    while alive and time.perf_counter() - start < slice_s:
-        ready, _, _ = select.select([fd], [], [], max(0.0, slice_s - (time.perf_counter() - start)))
-        if ready:
-            alive = drain(name, ran[name] + time.perf_counter() - start)
-    if alive:
-        os.kill(procs[name].pid, signal.SIGSTOP)
-    ran[name] += time.perf_counter() - start
-    if not alive:
-        procs[name].wait()
-        done.add(name)
-        if procs[name].returncode != 0:
-            for p in procs.values():
-                if p.poll() is None:
-                    os.kill(p.pid, signal.SIGCONT)
-                    p.kill()
-            sys.exit(f"{name} failed with exit code {procs[name].returncode}")
+try:
+    while len(done) < len(procs):
+        name = order[turn % 2]
+        turn += 1
+        if name in done:
+            continue
+        os.kill(procs[name].pid, signal.SIGCONT)
+        start = time.perf_counter()
+        fd = procs[name].stdout.fileno()
+        alive = True
+        while alive and time.perf_counter() - start < slice_s:
+            ready, _, _ = select.select([fd], [], [], max(0.0, slice_s - (time.perf_counter() - start)))
+            if ready:
+                alive = drain(name, ran[name] + time.perf_counter() - start)
+        if alive:
+            os.kill(procs[name].pid, signal.SIGSTOP)
+        ran[name] += time.perf_counter() - start
+        if not alive:
+            procs[name].wait()
+            done.add(name)
+            if procs[name].returncode != 0:
+                sys.exit(f"{name} failed with exit code {procs[name].returncode}")
+finally:  # a failure or Ctrl-C must not leave a stopped process behind
+    for p in procs.values():
+        if p.poll() is None:
+            p.kill()
+            p.wait()
 
 epoch_times = {}
 for name, rows in ends.items():
@@ -107,9 +110,9 @@ for name, rows in ends.items():
     print(f"{recipe} {name} epochs " + ", ".join(f"{e}: {t:.2f}s{' solo' if s else ''}" for e, t, s in times))
 interleaved = {name: [t for e, t, solo in times if not solo] for name, times in epoch_times.items()}
 if all(interleaved.values()):
-    mine, theirs = (statistics.median(interleaved[k]) for k in ("torch4j", other))
+    ours, theirs = (statistics.median(interleaved[k]) for k in ("torch4j", other))
     label = " ".join(filter(None, [opts.against, opts.against_args])) or "PyTorch"
     print(f"{recipe} lockstep median epoch (epochs after the first, interleaved: {len(interleaved['torch4j'])} torch4j, "
-          f"{len(interleaved[other])} {label}): torch4j {mine:.2f} s, {label} {theirs:.2f} s, ratio {mine / theirs:.2f}")
+          f"{len(interleaved[other])} {label}): torch4j {ours:.2f} s, {label} {theirs:.2f} s, ratio {ours / theirs:.2f}")
 else:
     print(f"{recipe} lockstep: one side has no interleaved epoch after its first; run more epochs")
