@@ -207,6 +207,33 @@ static void pipeline_writes_either_layout() {
   CHECK(std::strstr(errors, "unknown layout") != nullptr);
 }
 
+static void adam_step_matches_the_formula() {
+  // First step, p = 1, g = 0.5, lr 0.1: Adam's first step moves by lr * sign(g) (m / sqrt(v) = g / |g| after the
+  // bias corrections), so p = 0.9; with coupled weight decay 0.1 the gradient is 0.6 and p is still 0.9; AdamW with
+  // decay 0.1 shrinks p to 0.99 first, then 0.89.
+  float p = 1, m = 0, v = 0;
+  const float g = 0.5f;
+  CHECK(t4j_adam_step_f32(&p, &g, &m, &v, nullptr, 1, 0.1, 0.9, 0.999, 1e-8, 0, 0, 1) == T4J_OK);
+  CHECK(std::fabs(p - 0.9f) < 1e-6f && std::fabs(m - 0.05f) < 1e-8f && std::fabs(v - 0.00025f) < 1e-9f);
+  p = 1, m = 0, v = 0;
+  CHECK(t4j_adam_step_f32(&p, &g, &m, &v, nullptr, 1, 0.1, 0.9, 0.999, 1e-8, 0.1, 0, 1) == T4J_OK);
+  CHECK(std::fabs(p - 0.9f) < 1e-6f && std::fabs(m - 0.06f) < 1e-8f);
+  p = 1, m = 0, v = 0;
+  CHECK(t4j_adam_step_f32(&p, &g, &m, &v, nullptr, 1, 0.1, 0.9, 0.999, 1e-8, 0.1, 1, 1) == T4J_OK);
+  CHECK(std::fabs(p - 0.89f) < 1e-6f);
+  // AMSGrad, second step with g = 0: v falls below its maximum, which divides instead
+  p = 0.9f, m = 0.05f, v = 0.00025f;
+  float vmax = 0.00025f;
+  const float zero = 0;
+  CHECK(t4j_adam_step_f32(&p, &zero, &m, &v, &vmax, 1, 0.1, 0.9, 0.999, 1e-8, 0, 0, 2) == T4J_OK);
+  const double m2 = 0.045, bc1 = 1 - 0.81, bc2 = std::sqrt(1 - 0.999 * 0.999);
+  const double want = 0.9 - 0.1 / bc1 * m2 / (std::sqrt(0.00025) / bc2 + 1e-8);
+  CHECK(std::fabs(vmax - 0.00025f) < 1e-12f && std::fabs(v - 0.00025f * 0.999f) < 1e-9f);
+  CHECK(std::fabs(p - static_cast<float>(want)) < 1e-6f);
+  CHECK(t4j_adam_step_f32(&p, &g, &m, &v, nullptr, 1, 0.1, 0.9, 0.999, 1e-8, 0, 0, 0) == T4J_BAD_ARGUMENT);  // step 0
+  CHECK(t4j_adam_step_f32(nullptr, &g, &m, &v, nullptr, 1, 0.1, 0.9, 0.999, 1e-8, 0, 0, 1) == T4J_BAD_ARGUMENT);
+}
+
 static void max_pool_picks_the_first_maximum() {
   // One 4x4 plane, hand-computed. Kernel 2 stride 2: windows {1,3,2,3} -> 3 at index 1 (the first 3);
   // {0,0,0,0} -> 0 at 2 (the first); {5,NaN,4,9} -> NaN at 9; {-inf x4} -> -inf at 10 (the window's first).
@@ -277,6 +304,7 @@ static void max_pool_splits_over_threads_or_an_openmp_team() {
 int main() {
   max_pool_splits_over_threads_or_an_openmp_team();
   max_pool_picks_the_first_maximum();
+  adam_step_matches_the_formula();
   fuzzer_findings_stay_fixed();
   pipeline_writes_either_layout();
   hwc_to_chw_normalised();

@@ -114,6 +114,15 @@ TORCH4J_API int t4j_pipeline_run_pixels(const double* program, int64_t length, c
 TORCH4J_API int t4j_max_pool2d_f32(const float* x, int64_t planes, int64_t h, int64_t w, const int64_t* geometry,
                                    float* y, int64_t* indices, int threads);
 
+/* One Adam (or AdamW) update of n contiguous float parameters in place, as torch.optim.Adam's single-tensor step
+ * `step` (counted from 1): exp_avg and exp_avg_sq are updated in place, and max_exp_avg_sq too when it is not NULL
+ * (AMSGrad). weight_decay is added to the gradient (Adam) or, with decoupled = 1, shrinks the parameter first (AdamW).
+ * Single-threaded: a parameter of the seed models is small. Returns T4J_OK, or T4J_BAD_ARGUMENT (a null buffer,
+ * n < 0, step < 1). */
+TORCH4J_API int t4j_adam_step_f32(float* param, const float* grad, float* exp_avg, float* exp_avg_sq,
+                                  float* max_exp_avg_sq, int64_t n, double lr, double beta1, double beta2, double eps,
+                                  double weight_decay, int decoupled, double step);
+
 /* 1 when the shim's tensor operations (max pooling) split their work over the calling thread's OpenMP team, the
  * runtime libtorch has loaded (libgomp.so.1 on Linux); 0 when they start threads of their own. */
 TORCH4J_API int t4j_uses_openmp_team(void);

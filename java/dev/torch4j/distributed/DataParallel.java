@@ -131,6 +131,7 @@ public final class DataParallel implements AutoCloseable {
                 for (long i = buckets.size() - 1; i >= 0; i--) reversed.push_back(buckets.get(i));
                 reducer = new Reducer(params, reversed, group.handle(), new BoolVector(new boolean[trainable.size()]), bucketCapBytes,
                         false, false, names, FIRST_BUCKET_BYTES, false, false);
+                java.lang.ref.Reference.reachabilityFence(assignment); // buckets points into it
             } catch (RuntimeException e) {
                 throw group.failed("setting up the gradient buckets", e);
             }

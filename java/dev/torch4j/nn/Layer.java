@@ -442,6 +442,11 @@ public abstract class Layer implements AutoCloseable {
         return () -> forwardHooks.remove(hook);
     }
 
+    /** Whether any forward, forward-pre or backward hook is registered on this module (not its children). */
+    final boolean hasHooks() {
+        return !preHooks.isEmpty() || !forwardHooks.isEmpty() || !backwardHooks.isEmpty();
+    }
+
     /** Receives the gradient of this module's output during backward. */
     public HookHandle registerBackwardHook(BackwardHook hook) {
         backwardHooks.add(hook);

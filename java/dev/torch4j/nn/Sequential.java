@@ -73,7 +73,31 @@ public final class Sequential extends Layer {
     }
 
     @Override public Tensor forward(Tensor x) {
-        for (Layer m : children()) x = m.call(x);
+        return run(x, children());
+    }
+
+    /**
+     * Runs {@code modules} one after another on {@code x}, as a Sequential of them does: a {@link ReLU} followed by a
+     * {@link MaxPool2d}, neither with hooks, runs as the pooling followed by the ReLU. The two commute exactly (the same
+     * values; the gradient reaches the same inputs, with the same sums), and the ReLU then runs, forward and backward,
+     * on the pooled values only: a quarter of them for a 2x2 kernel (docs/benchmarks.md, "ReLU after the pooling").
+     * With a hook on either module both run as written, so the hook sees what the model declares.
+     */
+    public static Tensor run(Tensor x, Layer... modules) {
+        return run(x, List.of(modules));
+    }
+
+    private static Tensor run(Tensor x, List<Layer> modules) {
+        for (int i = 0; i < modules.size(); i++) {
+            Layer m = modules.get(i);
+            Layer next = i + 1 < modules.size() ? modules.get(i + 1) : null;
+            if (m instanceof ReLU && next instanceof MaxPool2d && !m.hasHooks() && !next.hasHooks()) {
+                x = m.call(next.call(x));
+                i++;
+            } else {
+                x = m.call(x);
+            }
+        }
         return x;
     }
 }

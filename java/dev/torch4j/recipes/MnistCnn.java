@@ -6,6 +6,7 @@ import dev.torch4j.nn.Linear;
 import dev.torch4j.nn.MaxPool2d;
 import dev.torch4j.nn.Layer;
 import dev.torch4j.nn.ReLU;
+import dev.torch4j.nn.Sequential;
 import dev.torch4j.tensor.Tensor;
 
 /**
@@ -45,8 +46,8 @@ public final class MnistCnn extends Layer {
     }
 
     @Override public Tensor forward(Tensor x) {
-        x = pool1.call(relu1.call(cnn1.call(x)));
-        x = pool2.call(relu2.call(cnn2.call(x)));
+        x = Sequential.run(x, cnn1, relu1, pool1); // as a Sequential: with max pooling, the ReLU runs after it
+        x = Sequential.run(x, cnn2, relu2, pool2);
         return fc1.call(x.reshape(x.size(0), -1));
     }
 }

@@ -75,6 +75,10 @@ public final class NativeShim {
             @Cast("const int64_t*") LongPointer geometry, @Cast("float*") Pointer y, @Cast("int64_t*") Pointer indices,
             int threads);
 
+    public static native int t4j_adam_step_f32(@Cast("float*") Pointer param, @Cast("const float*") Pointer grad,
+            @Cast("float*") Pointer expAvg, @Cast("float*") Pointer expAvgSq, @Cast("float*") Pointer maxExpAvgSq, long n,
+            double lr, double beta1, double beta2, double eps, double weightDecay, int decoupled, double step);
+
     public static native @Cast("const char*") BytePointer t4j_version();
 
     public static native int t4j_uses_openmp_team();

@@ -215,4 +215,16 @@ public final class Shim {
             return NativeShim.t4j_max_pool2d_f32(x, planes, h, w, g, y, indices, threads) == NativeShim.OK;
         }
     }
+
+    /**
+     * One Adam update of {@code n} contiguous float parameters in place (torch.optim.Adam's step number {@code step},
+     * counted from 1); {@code maxExpAvgSq} null without AMSGrad; {@code decoupled}: AdamW's weight decay. False when
+     * the shim is missing (the caller then updates through libtorch).
+     */
+    public static boolean adamStep(Pointer param, Pointer grad, Pointer expAvg, Pointer expAvgSq, Pointer maxExpAvgSq, long n,
+                                   double lr, double beta1, double beta2, double eps, double weightDecay, boolean decoupled, double step) {
+        if (!available()) return false;
+        return NativeShim.t4j_adam_step_f32(param, grad, expAvg, expAvgSq, maxExpAvgSq, n, lr, beta1, beta2, eps, weightDecay,
+                decoupled ? 1 : 0, step) == NativeShim.OK;
+    }
 }

@@ -524,7 +524,7 @@ public final class Tensor implements AutoCloseable {
     public Tensor max(int dim, boolean keepDim) {
         try {
             T_TensorTensor_T r = handle().max(dim, keepDim);
-            return new Tensor(r.get0());
+            return new Tensor(new org.bytedeco.pytorch.Tensor(r.get0())); // a reference of its own: get0 points into r
         } catch (RuntimeException e) {
             throw TorchException.from(e);
         }

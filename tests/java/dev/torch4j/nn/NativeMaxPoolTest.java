@@ -22,7 +22,7 @@ class NativeMaxPoolTest {
     private static Tensor[] reference(Tensor x, Tensor g, long[] k, long[] s, long[] p, long[] d, boolean ceil) {
         org.bytedeco.pytorch.Tensor in = x.handle().detach().clone();
         in.requires_grad_(true);
-        org.bytedeco.pytorch.Tensor y = torch.max_pool2d_with_indices(in, k, s, p, d, ceil).get0();
+        org.bytedeco.pytorch.Tensor y = torch.max_pool2d(in, k, s, p, d, ceil); // not max_pool2d_with_indices(...).get0(): a reference into a tuple the GC may free
         y.mul(g.handle()).sum().backward();
         return new Tensor[] {Tensor.wrap(y.detach()), Tensor.wrap(in.grad())};
     }

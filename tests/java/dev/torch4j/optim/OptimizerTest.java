@@ -4,6 +4,7 @@ import dev.torch4j.nn.Fixtures;
 import dev.torch4j.nn.Linear;
 import dev.torch4j.nn.Sequential;
 import dev.torch4j.io.StateDict;
+import dev.torch4j.tensor.DType;
 import dev.torch4j.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,14 +22,18 @@ class OptimizerTest {
     @TempDir Path dir;
 
     private void check(String name, Supplier<Optimizer> make) {
-        Tensor p = fx.get("start").clone().requiresGrad(true);
+        check(name, make, DType.FLOAT32);
+    }
+
+    private void check(String name, Supplier<Optimizer> make, DType dtype) {
+        Tensor p = fx.get("start").to(dtype).clone().requiresGrad(true);
         Optimizer opt = make.get().on(List.of(p));
         for (int i = 0; i < 3; i++) {
             p.clearGrad();
             p.sum().mul(0).backward(); // creates a zero gradient slot
             p.grad().copy_(fx.get("grad" + i));
             opt.step();
-            Fixtures.assertClose(p.detach(), fx.get(name + ".step" + i), 1e-6);
+            Fixtures.assertClose(p.detach().to(DType.FLOAT32), fx.get(name + ".step" + i), 1e-6);
         }
     }
 
@@ -43,6 +48,13 @@ class OptimizerTest {
         check("adam", () -> Adam.of(1e-3));
         check("adam_wd", () -> Adam.of(1e-2).betas(0.8, 0.99).eps(1e-6).weightDecay(0.1));
         check("adam_amsgrad", () -> Adam.of(1e-2).amsgrad(true));
+    }
+
+    /** Float32 CPU parameters take the shim's one-pass update; float64 ones (as non-contiguous or GPU ones) libtorch's operations. */
+    @Test void adamOutsideTheOnePassUpdate() {
+        check("adam_wd", () -> Adam.of(1e-2).betas(0.8, 0.99).eps(1e-6).weightDecay(0.1), DType.FLOAT64);
+        check("adam_amsgrad", () -> Adam.of(1e-2).amsgrad(true), DType.FLOAT64);
+        check("adamw_amsgrad", () -> AdamW.of(1e-2).weightDecay(0.05).amsgrad(true), DType.FLOAT64);
     }
 
     @Test void adamW() {
