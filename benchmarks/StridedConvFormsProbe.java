@@ -1,9 +1,12 @@
-// Can s0-cnn's stride-2 3x3 convolutions (padding 1) be computed faster than libtorch 2.10's oneDNN picks, in
-// forms that autograd differentiates by itself (no hooks)? Per layer, one of:
+// Can s0-cnn's stride-2 3x3 convolutions (padding 1) be computed faster than libtorch 2.10's oneDNN picks? Per layer, one of:
 //   direct  F.conv2d (oneDNN)
 //   s2d     space-to-depth: pad the input to even size, pixel_unshuffle(2) (4*Cin channels), one stride-1 2x2
 //           convolution with the kernel padded to 4x4 and rearranged to [Cout, 4*Cin, 2, 2]
 //   dense   for a 1x1 output: the taps that see the input are a matrix, y = x.flatten(1) @ W[:, :, taps].T + b
+//   phase   oneDNN's forward and weight gradient, but the input's gradient as one stride-1 2x2 convolution into 4*Cin
+//           "phase" channels + pixel_shuffle (benchmarks/GradInputProbe.java), through two tensor hooks: one on the
+//           output keeps its gradient, one on an alias of the input returns the phases' result (the convolution sees
+//           the input detached; a zero-valued sum of an empty slice of the alias, added to the weight, links it in)
 // The whole s0-cnn training step (forward, cross-entropy, backward, SGD; fixed N(0,1) batch) for each assignment,
 // interleaved per round, median ms of STEPS steps; and the max difference of each form's output and gradients from
 // direct's.
@@ -14,13 +17,38 @@ import org.bytedeco.pytorch.global.torch;
 import java.util.*;
 
 public class StridedConvFormsProbe {
-    enum Form { DIRECT, S2D, DENSE }
+    enum Form { DIRECT, S2D, DENSE, PHASE }
 
     /** Conv2d(in, out, 3, stride 2, padding 1) computed in one of the forms, on the weights of a real Conv2d. */
     static final class FormConv extends Layer {
         final Conv2d conv;
         final Form form;
 
+        final java.util.ArrayDeque<org.bytedeco.pytorch.Tensor> stash = new java.util.ArrayDeque<>();
+        final org.bytedeco.pytorch.VoidTensorHook gyHook = new org.bytedeco.pytorch.VoidTensorHook() {
+            { retainReference(); }
+            @Override public void call(org.bytedeco.pytorch.TensorBase g) {
+                stash.push(phaseGrad(new org.bytedeco.pytorch.Tensor(g), conv.weight().handle(), side));
+            }
+        };
+        final org.bytedeco.pytorch.TensorTensorHook gxHook = new org.bytedeco.pytorch.TensorTensorHook() {
+            { retainReference(); }
+            @Override public org.bytedeco.pytorch.TensorBase call(org.bytedeco.pytorch.TensorBase g) {
+                return stash.pop();
+            }
+        };
+        long side;
+        Tensor phase(Tensor x) {
+            org.bytedeco.pytorch.Tensor xh = x.handle();
+            side = xh.size(2);
+            org.bytedeco.pytorch.Tensor xa = xh.view(xh.sizes());
+            org.bytedeco.pytorch.Tensor zero = xa.narrow(0, 0, 0).sum();
+            org.bytedeco.pytorch.Tensor weff = conv.weight().handle().add(zero);
+            org.bytedeco.pytorch.Tensor y = torch.conv2d(xh.detach(), weff, new org.bytedeco.pytorch.TensorOptional(conv.bias().handle()), new long[]{2, 2}, new long[]{1, 1}, new long[]{1, 1}, 1);
+            y.register_hook(gyHook);
+            xa.register_hook(gxHook);
+            return Tensor.wrap(y);
+        }
         FormConv(Conv2d conv, Form form) {
             this.conv = register("c", conv);
             this.form = form;
@@ -31,8 +59,19 @@ public class StridedConvFormsProbe {
                 case DIRECT -> conv.call(x);
                 case S2D -> s2d(x, conv.weight(), conv.bias());
                 case DENSE -> dense(x, conv.weight(), conv.bias());
+                case PHASE -> phase(x);
             };
         }
+    }
+
+    static org.bytedeco.pytorch.Tensor phaseGrad(org.bytedeco.pytorch.Tensor gy, org.bytedeco.pytorch.Tensor w, long s) {
+        long co = w.size(0), ci = w.size(1), oh = gy.size(2);
+        org.bytedeco.pytorch.Tensor wt = torch.constant_pad_nd(w.detach().permute(1, 0, 2, 3), new long[]{0, 1, 0, 1});
+        org.bytedeco.pytorch.Tensor idx = torch.tensor(new long[]{1, 3, 2, 0});
+        org.bytedeco.pytorch.Tensor wp = wt.index_select(2, idx).index_select(3, idx).view(ci, co, 2, 2, 2, 2).permute(0, 2, 4, 1, 3, 5).reshape(4 * ci, co, 2, 2);
+        org.bytedeco.pytorch.Tensor g = torch.conv2d(torch.constant_pad_nd(gy, new long[]{0, 1, 0, 1}), wp, new org.bytedeco.pytorch.TensorOptional(), new long[]{1, 1}, new long[]{0, 0}, new long[]{1, 1}, 1);
+        org.bytedeco.pytorch.Tensor full = torch.pixel_shuffle(g, 2);
+        return 2 * oh == s ? full : full.narrow(2, 0, s).narrow(3, 0, s).contiguous();
     }
 
     static Tensor s2d(Tensor x, Tensor w, Tensor b) {
@@ -72,13 +111,15 @@ public class StridedConvFormsProbe {
     public static void main(String[] a) {
         Torch.setThreads(2);
         int rounds = Integer.parseInt(a[0]), steps = a.length > 1 ? Integer.parseInt(a[1]) : 40;
-        Form D = Form.DIRECT, S = Form.S2D, N = Form.DENSE;
+        Form D = Form.DIRECT, S = Form.S2D, N = Form.DENSE, P = Form.PHASE;
         Map<String, Form[]> plans = new LinkedHashMap<>();
         plans.put("direct", new Form[] {D, D, D, D, D, D});
         plans.put("s2d-L2", new Form[] {D, S, D, D, D, D});
         plans.put("dense-L5L6", new Form[] {D, D, D, D, N, N});
         plans.put("s2d-L2+dense", new Form[] {D, S, D, D, N, N});
         plans.put("s2d-L2L3L4+dense", new Form[] {D, S, S, S, N, N});
+        plans.put("phase-L2", new Form[] {D, P, D, D, D, D});
+        plans.put("phase-L2L3", new Form[] {D, P, P, D, D, D});
         Torch.manualSeed(1);
         Tensor x = Tensor.randn(512, 1, 28, 28), y = Tensor.randint(10, 512);
         // correctness: each plan's loss and gradients against direct's, per parameter max |difference| / max |direct|
