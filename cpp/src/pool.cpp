@@ -9,7 +9,7 @@
 #include <vector>
 
 // An AVX2 copy of the hot loop beside the baseline one, picked at load time by the CPU (GCC on x86-64 Linux: ifunc).
-// Not under clang, which builds the sanitizer and fuzzing targets: an ifunc resolver runs before the sanitizers start.
+// Not under clang, which builds the sanitizer and fuzzing targets: clones were not tried there.
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
 #define T4J_AVX2_CLONE __attribute__((target_clones("avx2", "default")))
 #else

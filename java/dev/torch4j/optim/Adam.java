@@ -93,7 +93,7 @@ public class Adam extends Optimizer {
         for (Tensor t : new Tensor[] {p, grad, m, v, max}) {
             if (t == null) continue;
             org.bytedeco.pytorch.Tensor h = t.handle();
-            if (t.dtype() != DType.FLOAT32 || !h.is_cpu() || !h.is_contiguous() || h.is_sparse() || h.numel() != p.numel()) return false;
+            if (h.is_sparse() || t.dtype() != DType.FLOAT32 || !h.is_cpu() || !h.is_contiguous() || h.numel() != p.numel()) return false; // sparse first: it has no is_contiguous
         }
         return true;
     }

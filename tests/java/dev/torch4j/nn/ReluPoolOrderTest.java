@@ -82,6 +82,19 @@ class ReluPoolOrderTest {
         assertThat(seen).hasSize(1);
         assertThat(seen.get(0)).containsExactly(2, 3, 8, 8); // the ReLU's own output, before the pooling
         assertThat(torch.equal(fused.handle(), declared.handle())).isTrue();
+        // a hook on the pooling: it is handed the ReLU's output (no negative value), not the raw input
+        MaxPool2d pool = MaxPool2d.of(2);
+        Sequential hooked = Sequential.of(ReLU.of(), pool);
+        List<Double> smallest = new ArrayList<>();
+        HookHandle hp = pool.registerForwardPreHook((m, in) -> {
+            smallest.add(in.handle().min().item_double());
+            return null;
+        });
+        Tensor viaPoolHook = hooked.call(x);
+        hp.remove();
+        assertThat(x.handle().min().item_double()).isNegative();
+        assertThat(smallest).containsExactly(0.0);
+        assertThat(torch.equal(viaPoolHook.handle(), fused.handle())).isTrue();
         // and through Sequential.run, as the seed-001 model calls it
         assertThat(torch.equal(Sequential.run(x, relu, MaxPool2d.of(2)).handle(), declared.handle())).isTrue();
     }
