@@ -234,6 +234,68 @@ static void adam_step_matches_the_formula() {
   CHECK(t4j_adam_step_f32(nullptr, &g, &m, &v, nullptr, 1, 0.1, 0.9, 0.999, 1e-8, 0, 0, 1) == T4J_BAD_ARGUMENT);
 }
 
+// The definition, summed in the order it is written: grad_input[n][c][iy][ix] = sum over o, i, j of
+// grad_output[n][o][oy][ox] * weight[o][c][i][j] where iy = oy * sh - ph + i, ix = ox * sw - pw + j.
+static std::vector<float> conv_grad_input_by_definition(const std::vector<float>& gy, const std::vector<float>& w,
+                                                        const int64_t* g) {
+  const int64_t n = g[0], c = g[1], h = g[2], wd = g[3], o = g[4], kh = g[5], kw = g[6], oh = g[7], ow = g[8];
+  std::vector<float> gx(static_cast<size_t>(n * c * h * wd), 0.0f);
+  for (int64_t s = 0; s < n; ++s)
+    for (int64_t k = 0; k < o; ++k)
+      for (int64_t y = 0; y < oh; ++y)
+        for (int64_t x = 0; x < ow; ++x)
+          for (int64_t ch = 0; ch < c; ++ch)
+            for (int64_t i = 0; i < kh; ++i)
+              for (int64_t j = 0; j < kw; ++j) {
+                const int64_t iy = y * g[9] - g[11] + i, ix = x * g[10] - g[12] + j;
+                if (iy < 0 || iy >= h || ix < 0 || ix >= wd) continue;
+                gx[static_cast<size_t>(((s * c + ch) * h + iy) * wd + ix)] +=
+                    gy[static_cast<size_t>(((s * o + k) * oh + y) * ow + x)] * w[static_cast<size_t>(((k * c + ch) * kh + i) * kw + j)];
+              }
+  return gx;
+}
+
+static void conv_grad_input_matches_the_definition() {
+  // By hand: one 3x3 input, one channel in and out, kernel 3 stride 2 padding 1 -> a 2x2 output. Output (0,0) reads
+  // input rows/cols 0..1 through taps 1..2, output (1,1) reads rows/cols 1..2 through taps 0..1. With all weights
+  // w[i][j] = 10 * i + j and output gradients 1, 2, 3, 4: input (1,1) is the only one all four outputs see, through
+  // taps (2,2), (2,0), (0,2), (0,0): 22 * 1 + 20 * 2 + 2 * 3 + 0 * 4 = 68; input (0,0) only through output (0,0) tap (1,1): 11.
+  const float w1[9] = {0, 1, 2, 10, 11, 12, 20, 21, 22};
+  const float gy1[4] = {1, 2, 3, 4};
+  float gx1[9];
+  const int64_t g1[13] = {1, 1, 3, 3, 1, 3, 3, 2, 2, 2, 2, 1, 1};
+  CHECK(t4j_conv2d_grad_input_f32(gy1, w1, gx1, g1, 1) == T4J_OK);
+  CHECK(gx1[4] == 68.0f && gx1[0] == 11.0f);
+  // against the definition on random values, over strides, paddings, kernels, channel counts and thread counts
+  const int64_t cases[][13] = {
+      {3, 4, 14, 14, 8, 3, 3, 7, 7, 2, 2, 1, 1}, {2, 1, 28, 28, 4, 3, 3, 14, 14, 2, 2, 1, 1},
+      {5, 16, 4, 4, 32, 3, 3, 2, 2, 2, 2, 1, 1}, {2, 3, 9, 7, 5, 3, 3, 5, 4, 2, 2, 1, 1},
+      {2, 5, 11, 10, 3, 5, 3, 4, 4, 3, 2, 2, 0}, {1, 2, 8, 8, 7, 1, 1, 4, 4, 2, 2, 0, 0},
+      {2, 17, 6, 6, 6, 3, 3, 6, 6, 1, 1, 1, 1}, {1, 3, 7, 7, 2, 7, 7, 1, 1, 2, 2, 0, 0}};
+  uint32_t seed = 12345;
+  auto next = [&seed] { seed = seed * 1664525u + 1013904223u; return static_cast<float>(seed >> 8) / 16777216.0f - 0.5f; };
+  for (const auto& g : cases) {
+    std::vector<float> gy(static_cast<size_t>(g[0] * g[4] * g[7] * g[8])), w(static_cast<size_t>(g[4] * g[1] * g[5] * g[6]));
+    for (float& v : gy) v = next();
+    for (float& v : w) v = next();
+    const std::vector<float> want = conv_grad_input_by_definition(gy, w, g);
+    for (int threads : {1, 2, 3}) {
+      std::vector<float> gx(want.size(), 99.0f);
+      CHECK(t4j_conv2d_grad_input_f32(gy.data(), w.data(), gx.data(), g, threads) == T4J_OK);
+      float worst = 0;
+      for (size_t i = 0; i < want.size(); ++i) worst = std::max(worst, std::fabs(gx[i] - want[i]));
+      CHECK(worst < 1e-5f);
+    }
+  }
+  // refused: null buffers, an output size that is not the convolution's, a negative padding
+  float out[9];
+  CHECK(t4j_conv2d_grad_input_f32(nullptr, w1, out, g1, 1) == T4J_BAD_ARGUMENT);
+  const int64_t wrong_size[13] = {1, 1, 3, 3, 1, 3, 3, 3, 3, 2, 2, 1, 1};
+  CHECK(t4j_conv2d_grad_input_f32(gy1, w1, out, wrong_size, 1) == T4J_BAD_ARGUMENT);
+  const int64_t negative_pad[13] = {1, 1, 3, 3, 1, 3, 3, 1, 1, 2, 2, -1, 0};
+  CHECK(t4j_conv2d_grad_input_f32(gy1, w1, out, negative_pad, 1) == T4J_BAD_ARGUMENT);
+}
+
 static void max_pool_picks_the_first_maximum() {
   // One 4x4 plane, hand-computed. Kernel 2 stride 2: windows {1,3,2,3} -> 3 at index 1 (the first 3);
   // {0,0,0,0} -> 0 at 2 (the first); {5,NaN,4,9} -> NaN at 9; {-inf x4} -> -inf at 10 (the window's first).
@@ -305,6 +367,7 @@ int main() {
   max_pool_splits_over_threads_or_an_openmp_team();
   max_pool_picks_the_first_maximum();
   adam_step_matches_the_formula();
+  conv_grad_input_matches_the_definition();
   fuzzer_findings_stay_fixed();
   pipeline_writes_either_layout();
   hwc_to_chw_normalised();

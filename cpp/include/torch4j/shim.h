@@ -123,6 +123,16 @@ TORCH4J_API int t4j_adam_step_f32(float* param, const float* grad, float* exp_av
                                   float* max_exp_avg_sq, int64_t n, double lr, double beta1, double beta2, double eps,
                                   double weight_decay, int decoupled, double step);
 
+/* The input gradient of a 2-D convolution (dilation 1, one group) from its output gradient, NCHW float32, as
+ * PyTorch's convolution backward computes it up to rounding: grad_input[n][c][iy][ix] = sum over o, i, j with
+ * iy = oy * stride_h - pad_h + i and ix = ox * stride_w - pad_w + j of grad_output[n][o][oy][ox] * weight[o][c][i][j].
+ * geometry = {n, in_c, in_h, in_w, out_c, kernel_h, kernel_w, out_h, out_w, stride_h, stride_w, pad_h, pad_w}; the
+ * output size must be the convolution's. grad_input is overwritten. threads <= 0 uses all cores; samples go to the
+ * calling thread's OpenMP team as in t4j_max_pool2d_f32. Returns T4J_OK, or T4J_BAD_ARGUMENT (a null buffer, a
+ * non-positive size, a negative padding, an output size that does not match). */
+TORCH4J_API int t4j_conv2d_grad_input_f32(const float* grad_output, const float* weight, float* grad_input,
+                                          const int64_t* geometry, int threads);
+
 /* 1 when the shim's tensor operations (max pooling) split their work over the calling thread's OpenMP team, the
  * runtime libtorch has loaded (libgomp.so.1 on Linux); 0 when they start threads of their own. */
 TORCH4J_API int t4j_uses_openmp_team(void);

@@ -1,6 +1,7 @@
 package dev.torch4j.nn;
 
 import dev.torch4j.tensor.DType;
+import dev.torch4j.tensor.MemoryFormat;
 import dev.torch4j.tensor.Tensor;
 import dev.torch4j.tensor.Torch;
 
@@ -15,6 +16,8 @@ import dev.torch4j.tensor.Torch;
  * {@link #inferenceWhenFrozen(Layer)}.
  */
 public final class BatchNorm2d extends Layer {
+    /** {@code -Dtorch4j.smallPlanesChannelsLast=false}: small planes normalised in place too (an A/B switch). */
+    private static final boolean SMALL_PLANES_CHANNELS_LAST = !"false".equalsIgnoreCase(System.getProperty("torch4j.smallPlanesChannelsLast"));
     private final long features;
     private final double eps;
     private final Double momentum; // null: cumulative moving average
@@ -98,7 +101,21 @@ public final class BatchNorm2d extends Layer {
         if (useBatchStats && x.size(0) * x.size(2) * x.size(3) <= 1) {
             throw new IllegalArgumentException("expected more than 1 value per channel when training, got input " + F.shape(x));
         }
+        if (useBatchStats && smallPlanes(x)) {
+            // libtorch's contiguous kernel walks each (sample, channel) plane on its own: on 2x2 planes its backward takes
+            // ~15x the channels-last kernel's (s0-cnn's 32-channel layer: 0.74 ms; docs/benchmarks.md, "Batch norm on
+            // small planes"). The two copies cost less than that.
+            Tensor y = F.batchNorm(x.contiguous(MemoryFormat.CHANNELS_LAST), runningMean, runningVar, weight, bias, true, m, eps);
+            return y.contiguous(MemoryFormat.CONTIGUOUS);
+        }
         return F.batchNorm(x, runningMean, runningVar, weight, bias, useBatchStats, m, eps);
+    }
+
+    /** Planes of 2 to 4 values and 32 channels or more, contiguous CPU floats: where the copies pay (measured). */
+    private static boolean smallPlanes(Tensor x) {
+        long plane = x.size(2) * x.size(3);
+        return SMALL_PLANES_CHANNELS_LAST && plane > 1 && plane <= 4 && x.size(1) >= 32 && x.dtype() == DType.FLOAT32
+                && x.handle().is_cpu() && x.handle().is_contiguous();
     }
 
     @Override protected String extraRepr() {

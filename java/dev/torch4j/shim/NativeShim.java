@@ -79,6 +79,10 @@ public final class NativeShim {
             @Cast("float*") Pointer expAvg, @Cast("float*") Pointer expAvgSq, @Cast("float*") Pointer maxExpAvgSq, long n,
             double lr, double beta1, double beta2, double eps, double weightDecay, int decoupled, double step);
 
+    public static native int t4j_conv2d_grad_input_f32(@Cast("const float*") Pointer gradOutput,
+            @Cast("const float*") Pointer weight, @Cast("float*") Pointer gradInput, @Cast("const int64_t*") LongPointer geometry,
+            int threads);
+
     public static native @Cast("const char*") BytePointer t4j_version();
 
     public static native int t4j_uses_openmp_team();

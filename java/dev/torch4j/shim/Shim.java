@@ -227,4 +227,16 @@ public final class Shim {
         return NativeShim.t4j_adam_step_f32(param, grad, expAvg, expAvgSq, maxExpAvgSq, n, lr, beta1, beta2, eps, weightDecay,
                 decoupled ? 1 : 0, step) == NativeShim.OK;
     }
+
+    /**
+     * The input gradient of a 2-D convolution (dilation 1, one group), NCHW float32, into {@code gradInput};
+     * {@code geometry} is n, in channels, in h/w, out channels, kernel h/w, out h/w, stride h/w, padding h/w. False
+     * when the shim is missing or refuses the geometry (the caller then lets libtorch compute it).
+     */
+    public static boolean conv2dGradInput(Pointer gradOutput, Pointer weight, Pointer gradInput, long[] geometry, int threads) {
+        if (!available()) return false;
+        try (org.bytedeco.javacpp.LongPointer g = new org.bytedeco.javacpp.LongPointer(geometry)) {
+            return NativeShim.t4j_conv2d_grad_input_f32(gradOutput, weight, gradInput, g, threads) == NativeShim.OK;
+        }
+    }
 }

@@ -1,0 +1,149 @@
+package dev.torch4j.nn;
+
+import dev.torch4j.tensor.Scope;
+import dev.torch4j.tensor.Tensor;
+import dev.torch4j.tensor.Torch;
+import org.bytedeco.pytorch.TensorOptional;
+import org.bytedeco.pytorch.global.torch;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The convolutions and batch norms that torch4j computes another way than libtorch's default call: strided
+ * convolutions whose input gradient the shim computes (NativeConvGrad), convolutions with a 1x1 output as matrix
+ * products, batch norm on small planes through the channels-last kernel. Each against libtorch's plain call
+ * (torch.conv2d, torch.batch_norm) on the same values: outputs and every gradient within float rounding.
+ */
+class ConvolutionFormsTest {
+    /** max |a - b| / max(|b|, 1e-3): the sums run in another order. */
+    private static double relDiff(org.bytedeco.pytorch.Tensor a, org.bytedeco.pytorch.Tensor b) {
+        return a.sub(b).abs().max().item_double() / Math.max(b.abs().max().item_double(), 1e-3);
+    }
+
+    private static org.bytedeco.pytorch.Tensor leaf(org.bytedeco.pytorch.Tensor t) {
+        org.bytedeco.pytorch.Tensor l = t.detach().clone();
+        l.requires_grad_(true);
+        return l;
+    }
+
+    /** Conv2d's output and gradients (of sum(y * g)) against torch.conv2d's, with {@code calls} uses of the layer. */
+    private static void checkConv(long in, long out, long kernel, long stride, long padding, boolean bias, long n, long h, long w) {
+        Torch.manualSeed(3);
+        Conv2d conv = Conv2d.of(in, out, kernel, kernel, 1, bias).stride(stride).padding(padding);
+        org.bytedeco.pytorch.Tensor x0 = torch.randn(n, in, h, w);
+        org.bytedeco.pytorch.Tensor x = leaf(x0), xr = leaf(x0);
+        org.bytedeco.pytorch.Tensor wr = leaf(conv.weight().handle()), br = bias ? leaf(conv.bias().handle()) : null;
+
+        Tensor y = conv.call(Tensor.wrap(x));
+        org.bytedeco.pytorch.Tensor g = torch.randn_like(y.handle());
+        y.handle().mul(g).sum().backward();
+        org.bytedeco.pytorch.Tensor want = torch.conv2d(xr, wr, br == null ? new TensorOptional() : new TensorOptional(br),
+                new long[] {stride, stride}, new long[] {padding, padding}, new long[] {1, 1}, 1);
+        want.mul(g).sum().backward();
+
+        String what = in + "->" + out + " kernel " + kernel + " stride " + stride + " padding " + padding + " at " + h + "x" + w;
+        assertThat(y.shape()).as(what).containsExactly(Tensor.wrap(want).shape());
+        assertThat(relDiff(y.handle().detach(), want.detach())).as("output, " + what).isLessThan(1e-5);
+        assertThat(relDiff(x.grad(), xr.grad())).as("input gradient, " + what).isLessThan(1e-5);
+        assertThat(relDiff(conv.weight().grad().handle(), wr.grad())).as("weight gradient, " + what).isLessThan(1e-5);
+        if (bias) assertThat(relDiff(conv.bias().grad().handle(), br.grad())).as("bias gradient, " + what).isLessThan(1e-5);
+    }
+
+    @Test void stridedConvolutionsMatchLibtorch() {
+        checkConv(4, 8, 3, 2, 1, true, 6, 14, 14);   // s0-cnn's second layer
+        checkConv(1, 4, 3, 2, 1, true, 3, 28, 28);   // one input channel
+        checkConv(16, 32, 3, 2, 1, false, 5, 4, 4);  // no bias
+        checkConv(3, 5, 5, 3, 2, true, 2, 11, 10);   // stride 3, kernel 5, odd sizes
+        checkConv(6, 4, 3, 2, 0, true, 2, 9, 7);     // no padding, non-square
+    }
+
+    @Test void oneByOneOutputsAsMatrixProductsMatchLibtorch() {
+        checkConv(32, 64, 3, 2, 1, true, 7, 2, 2);   // s0-cnn's fifth layer: 2x2 -> 1x1, four taps
+        checkConv(64, 10, 3, 2, 1, true, 7, 1, 1);   // s0-cnn's last: the centre tap only
+        checkConv(8, 3, 3, 1, 0, false, 4, 3, 3);    // the kernel covers the input
+        checkConv(5, 6, 3, 4, 1, true, 3, 3, 3);     // stride beyond the input: rows past kernel - padding unused
+        checkConv(4, 4, 5, 2, 2, true, 2, 2, 3);     // padding 2, non-square input
+    }
+
+    @Test void frozenWeightsStillGiveTheInputItsGradient() {
+        // with neither weight nor bias trained, nothing carries the hooks' lifetime: libtorch's own backward
+        Torch.manualSeed(4);
+        Conv2d conv = Conv2d.of(4, 8, 3).stride(2).padding(1);
+        conv.freeze();
+        org.bytedeco.pytorch.Tensor x0 = torch.randn(3, 4, 10, 10), x = leaf(x0), xr = leaf(x0);
+        conv.call(Tensor.wrap(x)).handle().sum().backward();
+        torch.conv2d(xr, conv.weight().handle(), new TensorOptional(conv.bias().handle()), new long[] {2, 2},
+                new long[] {1, 1}, new long[] {1, 1}, 1).sum().backward();
+        assertThat(relDiff(x.grad(), xr.grad())).isLessThan(1e-5);
+    }
+
+    @Test void oneLayerTwiceInOneGraphAndTwoBackwardsOfARetainedGraph() {
+        Torch.manualSeed(5);
+        Conv2d conv = Conv2d.of(3, 6, 3).stride(2).padding(1);
+        org.bytedeco.pytorch.Tensor a0 = torch.randn(2, 3, 8, 8), b0 = torch.randn(2, 3, 8, 8);
+        org.bytedeco.pytorch.Tensor a = leaf(a0), b = leaf(b0), ar = leaf(a0), br = leaf(b0);
+        org.bytedeco.pytorch.Tensor wr = leaf(conv.weight().handle()), biasr = leaf(conv.bias().handle());
+        // side by side: the two calls' hooks must not swap their output gradients
+        org.bytedeco.pytorch.Tensor loss = conv.call(Tensor.wrap(a)).handle().mul(torch.full(new long[] {1}, new org.bytedeco.pytorch.Scalar(2.0)))
+                .sum().add(conv.call(Tensor.wrap(b)).handle().pow(new org.bytedeco.pytorch.Scalar(2)).sum());
+        loss.backward(new org.bytedeco.pytorch.Tensor(), new org.bytedeco.pytorch.BoolOptional(true), false, new org.bytedeco.pytorch.TensorArrayRefOptional());
+        loss.backward(); // the retained graph's hooks run again: gradients double
+        long[] s = {2, 2}, p = {1, 1}, d = {1, 1};
+        org.bytedeco.pytorch.Tensor want = torch.conv2d(ar, wr, new TensorOptional(biasr), s, p, d, 1).mul(torch.full(new long[] {1}, new org.bytedeco.pytorch.Scalar(2.0)))
+                .sum().add(torch.conv2d(br, wr, new TensorOptional(biasr), s, p, d, 1).pow(new org.bytedeco.pytorch.Scalar(2)).sum());
+        want.mul(torch.full(new long[] {1}, new org.bytedeco.pytorch.Scalar(2.0))).backward();
+        assertThat(relDiff(a.grad(), ar.grad())).as("first call's input").isLessThan(1e-5);
+        assertThat(relDiff(b.grad(), br.grad())).as("second call's input").isLessThan(1e-5);
+        assertThat(relDiff(conv.weight().grad().handle(), wr.grad())).as("weight").isLessThan(1e-5);
+    }
+
+    @Test void theHooksGoWithTheirGraph() {
+        Torch.manualSeed(6);
+        Conv2d conv = Conv2d.of(2, 4, 3).stride(2).padding(1);
+        Tensor x = Tensor.randn(2, 2, 6, 6).requiresGrad(true);
+        int before = NativeConvGrad.liveCalls();
+        try (Scope s = Scope.open()) {
+            conv.call(x).sum().backward();  // after the weight's backward, the token is freed
+        }
+        assertThat(NativeConvGrad.liveCalls()).as("after a backward").isEqualTo(before);
+        try (Scope s = Scope.open()) {
+            conv.call(x).sum();
+            assertThat(NativeConvGrad.liveCalls()).as("while the graph lives").isEqualTo(before + 1);
+        }
+        assertThat(NativeConvGrad.liveCalls()).as("a graph dropped without backward").isEqualTo(before);
+        try (Torch.NoGrad g = Torch.noGrad(); Scope s = Scope.open()) {
+            conv.call(x);
+            assertThat(NativeConvGrad.liveCalls()).as("no graph: libtorch's convolution").isEqualTo(before);
+        }
+    }
+
+    @Test void batchNormOnSmallPlanesMatchesLibtorch() {
+        for (long[] shape : new long[][] {{64, 32, 2, 2}, {16, 48, 1, 4}, {9, 32, 2, 1}}) {
+            Torch.manualSeed(7);
+            long c = shape[1];
+            BatchNorm2d bn = BatchNorm2d.of(c);
+            org.bytedeco.pytorch.Tensor x0 = torch.randn(shape), x = leaf(x0), xr = leaf(x0);
+            org.bytedeco.pytorch.Tensor wr = leaf(bn.weight().handle().add(new org.bytedeco.pytorch.Scalar(0.5))), br = leaf(bn.bias().handle().add(new org.bytedeco.pytorch.Scalar(0.25)));
+            try (Torch.NoGrad g = Torch.noGrad()) {
+                bn.weight().handle().copy_(wr.detach());
+                bn.bias().handle().copy_(br.detach());
+            }
+            org.bytedeco.pytorch.Tensor rm = torch.zeros(c), rv = torch.ones(c);
+            Tensor y = bn.call(Tensor.wrap(x));
+            org.bytedeco.pytorch.Tensor gy = torch.randn(shape);
+            y.handle().mul(gy).sum().backward();
+            org.bytedeco.pytorch.Tensor want = torch.batch_norm(xr, new TensorOptional(wr), new TensorOptional(br), new TensorOptional(rm),
+                    new TensorOptional(rv), true, 0.1, 1e-5, false);
+            want.mul(gy).sum().backward();
+            String what = java.util.Arrays.toString(shape);
+            assertThat(y.handle().is_contiguous()).as("contiguous result, " + what).isTrue();
+            assertThat(relDiff(y.handle().detach(), want.detach())).as("output, " + what).isLessThan(1e-5);
+            assertThat(relDiff(x.grad(), xr.grad())).as("input gradient, " + what).isLessThan(1e-5);
+            assertThat(relDiff(bn.weight().grad().handle(), wr.grad())).as("weight gradient, " + what).isLessThan(1e-5);
+            assertThat(relDiff(bn.bias().grad().handle(), br.grad())).as("bias gradient, " + what).isLessThan(1e-5);
+            assertThat(relDiff(bn.runningVar().handle(), rv)).as("running variance, " + what).isLessThan(1e-6);
+            assertThat(relDiff(bn.runningMean().handle(), rm)).as("running mean, " + what).isLessThan(1e-6);
+        }
+    }
+}
