@@ -27,15 +27,20 @@ class ConvolutionFormsTest {
         return l;
     }
 
-    /** Conv2d's output and gradients (of sum(y * g)) against torch.conv2d's, with {@code calls} uses of the layer. */
-    private static void checkConv(long in, long out, long kernel, long stride, long padding, boolean bias, long n, long h, long w) {
+    /**
+     * Conv2d's output and gradients (of sum(y * g)) against torch.conv2d's; {@code hooked}: whether the shim's input
+     * gradient must be the one in use (the shapes are chosen above NativeConvGrad's size limits).
+     */
+    private static void checkConv(boolean hooked, long in, long out, long kernel, long stride, long padding, boolean bias, long n, long h, long w) {
         Torch.manualSeed(3);
         Conv2d conv = Conv2d.of(in, out, kernel, kernel, 1, bias).stride(stride).padding(padding);
         org.bytedeco.pytorch.Tensor x0 = torch.randn(n, in, h, w);
         org.bytedeco.pytorch.Tensor x = leaf(x0), xr = leaf(x0);
         org.bytedeco.pytorch.Tensor wr = leaf(conv.weight().handle()), br = bias ? leaf(conv.bias().handle()) : null;
 
+        int live = NativeConvGrad.liveCalls();
         Tensor y = conv.call(Tensor.wrap(x));
+        assertThat(NativeConvGrad.liveCalls() - live).as("calls hooked").isEqualTo(hooked ? 1 : 0);
         org.bytedeco.pytorch.Tensor g = torch.randn_like(y.handle());
         y.handle().mul(g).sum().backward();
         org.bytedeco.pytorch.Tensor want = torch.conv2d(xr, wr, br == null ? new TensorOptional() : new TensorOptional(br),
@@ -51,19 +56,21 @@ class ConvolutionFormsTest {
     }
 
     @Test void stridedConvolutionsMatchLibtorch() {
-        checkConv(4, 8, 3, 2, 1, true, 6, 14, 14);   // s0-cnn's second layer
-        checkConv(1, 4, 3, 2, 1, true, 3, 28, 28);   // one input channel
-        checkConv(16, 32, 3, 2, 1, false, 5, 4, 4);  // no bias
-        checkConv(3, 5, 5, 3, 2, true, 2, 11, 10);   // stride 3, kernel 5, odd sizes
-        checkConv(6, 4, 3, 2, 0, true, 2, 9, 7);     // no padding, non-square
+        checkConv(true, 4, 8, 3, 2, 1, true, 80, 14, 14);    // s0-cnn's second layer
+        checkConv(true, 1, 4, 3, 2, 1, true, 150, 28, 28);   // one input channel
+        checkConv(true, 16, 32, 3, 2, 1, false, 60, 4, 4);   // no bias
+        checkConv(true, 3, 5, 5, 3, 2, true, 200, 11, 10);   // stride 3, kernel 5, odd sizes
+        checkConv(true, 6, 4, 3, 2, 0, true, 400, 9, 7);     // no padding, non-square
+        checkConv(false, 4, 8, 3, 2, 1, true, 6, 14, 14);    // too little work for the hooks: libtorch's backward
+        checkConv(false, 4, 8, 3, 1, 1, true, 80, 14, 14);   // stride 1: libtorch's backward
     }
 
     @Test void oneByOneOutputsAsMatrixProductsMatchLibtorch() {
-        checkConv(32, 64, 3, 2, 1, true, 7, 2, 2);   // s0-cnn's fifth layer: 2x2 -> 1x1, four taps
-        checkConv(64, 10, 3, 2, 1, true, 7, 1, 1);   // s0-cnn's last: the centre tap only
-        checkConv(8, 3, 3, 1, 0, false, 4, 3, 3);    // the kernel covers the input
-        checkConv(5, 6, 3, 4, 1, true, 3, 3, 3);     // stride beyond the input: rows past kernel - padding unused
-        checkConv(4, 4, 5, 2, 2, true, 2, 2, 3);     // padding 2, non-square input
+        checkConv(false, 32, 64, 3, 2, 1, true, 7, 2, 2);   // s0-cnn's fifth layer: 2x2 -> 1x1, four taps
+        checkConv(false, 64, 10, 3, 2, 1, true, 7, 1, 1);   // s0-cnn's last: the centre tap only
+        checkConv(false, 8, 3, 3, 1, 0, false, 4, 3, 3);    // the kernel covers the input
+        checkConv(false, 5, 6, 3, 4, 1, true, 3, 3, 3);     // stride beyond the input: rows past kernel - padding unused
+        checkConv(false, 4, 4, 5, 2, 2, true, 2, 2, 3);     // padding 2, non-square input
     }
 
     @Test void frozenWeightsStillGiveTheInputItsGradient() {
@@ -71,8 +78,11 @@ class ConvolutionFormsTest {
         Torch.manualSeed(4);
         Conv2d conv = Conv2d.of(4, 8, 3).stride(2).padding(1);
         conv.freeze();
-        org.bytedeco.pytorch.Tensor x0 = torch.randn(3, 4, 10, 10), x = leaf(x0), xr = leaf(x0);
-        conv.call(Tensor.wrap(x)).handle().sum().backward();
+        org.bytedeco.pytorch.Tensor x0 = torch.randn(120, 4, 10, 10), x = leaf(x0), xr = leaf(x0);
+        int live = NativeConvGrad.liveCalls();
+        Tensor y = conv.call(Tensor.wrap(x));
+        assertThat(NativeConvGrad.liveCalls()).as("not hooked").isEqualTo(live);
+        y.handle().sum().backward();
         torch.conv2d(xr, conv.weight().handle(), new TensorOptional(conv.bias().handle()), new long[] {2, 2},
                 new long[] {1, 1}, new long[] {1, 1}, 1).sum().backward();
         assertThat(relDiff(x.grad(), xr.grad())).isLessThan(1e-5);
@@ -81,7 +91,7 @@ class ConvolutionFormsTest {
     @Test void oneLayerTwiceInOneGraphAndTwoBackwardsOfARetainedGraph() {
         Torch.manualSeed(5);
         Conv2d conv = Conv2d.of(3, 6, 3).stride(2).padding(1);
-        org.bytedeco.pytorch.Tensor a0 = torch.randn(2, 3, 8, 8), b0 = torch.randn(2, 3, 8, 8);
+        org.bytedeco.pytorch.Tensor a0 = torch.randn(400, 3, 8, 8), b0 = torch.randn(400, 3, 8, 8);
         org.bytedeco.pytorch.Tensor a = leaf(a0), b = leaf(b0), ar = leaf(a0), br = leaf(b0);
         org.bytedeco.pytorch.Tensor wr = leaf(conv.weight().handle()), biasr = leaf(conv.bias().handle());
         // side by side: the two calls' hooks must not swap their output gradients
@@ -101,7 +111,7 @@ class ConvolutionFormsTest {
     @Test void theHooksGoWithTheirGraph() {
         Torch.manualSeed(6);
         Conv2d conv = Conv2d.of(2, 4, 3).stride(2).padding(1);
-        Tensor x = Tensor.randn(2, 2, 6, 6).requiresGrad(true);
+        Tensor x = Tensor.randn(1600, 2, 6, 6).requiresGrad(true);
         int before = NativeConvGrad.liveCalls();
         try (Scope s = Scope.open()) {
             conv.call(x).sum().backward();  // after the weight's backward, the token is freed
