@@ -1,5 +1,6 @@
 // The input gradient of the seed models' stride-2 convolutions: libtorch 2.10's (oneDNN) against the shim's
-// t4j_conv2d_grad_input_f32, alternating call by call, median ms of STEPS calls, 2 threads, and the largest
+// t4j_conv2d_grad_input_f32, and the whole backward (libtorch's three gradients in one call against the shim's input
+// gradient plus libtorch's weight and bias gradients), alternating call by call, median ms of STEPS calls, 2 threads, and the largest
 // difference relative to the largest value of libtorch's result.
 //   java -cp 'target/classes:target/lib/*' benchmarks/ConvGradInputProbe.java [ROUNDS] [STEPS] [MODEL]
 import dev.torch4j.shim.Shim;
@@ -27,7 +28,9 @@ public class ConvGradInputProbe {
             long[] st = {2, 2}, pad = {1, 1}, dil = {1, 1};
             BoolPointer mask = new BoolPointer(3); mask.put(0, true); mask.put(1, false); mask.put(2, false);
             long[] geo = {n, ci, s, s, co, 3, 3, os, os, 2, 2, 1, 1};
-            double[] tl = new double[steps], ts = new double[steps];
+            double[] tl = new double[steps], ts = new double[steps], fl = new double[steps], fs = new double[steps];
+            BoolPointer all = new BoolPointer(3); all.put(0, true); all.put(1, true); all.put(2, true);
+            BoolPointer wb = new BoolPointer(3); wb.put(0, false); wb.put(1, true); wb.put(2, true);
             Tensor ref = null;
             for (int i = -10; i < steps; i++) {
                 try (PointerScope ps = new PointerScope()) {
@@ -36,15 +39,24 @@ public class ConvGradInputProbe {
                     long t1 = System.nanoTime();
                     if (!Shim.conv2dGradInput(gy.data_ptr(), w.data_ptr(), gx.data_ptr(), geo, 2)) throw new IllegalStateException("shim refused");
                     long t2 = System.nanoTime();
-                    if (i >= 0) { tl[i] = (t1 - t0) / 1e6; ts[i] = (t2 - t1) / 1e6; }
+                    // the whole backward: libtorch's three gradients in one call, against the shim's input gradient plus
+                    // libtorch's weight and bias gradients (what NativeConvGrad's post-hook does)
+                    torch.convolution_backward(gy, x, w, new long[] {co}, st, pad, dil, false, new long[] {0, 0}, 1, all).get0().clone();
+                    long t3 = System.nanoTime();
+                    torch.convolution_backward(gy, x, w, new long[] {co}, st, pad, dil, false, new long[] {0, 0}, 1, wb).get1().clone();
+                    Shim.conv2dGradInput(gy.data_ptr(), w.data_ptr(), gx.data_ptr(), geo, 2);
+                    long t4 = System.nanoTime();
+                    if (i >= 0) { tl[i] = (t1 - t0) / 1e6; ts[i] = (t2 - t1) / 1e6; fl[i] = (t3 - t2) / 1e6; fs[i] = (t4 - t3) / 1e6; }
                 }
             }
             ref = torch.convolution_backward(gy, x, w, new long[] {co}, st, pad, dil, false, new long[] {0, 0}, 1, mask).get0().clone();
             Shim.conv2dGradInput(gy.data_ptr(), w.data_ptr(), gx.data_ptr(), geo, 2);
             double diff = torch.max(torch.abs(torch.sub(ref, gx))).item_double() / torch.max(torch.abs(ref)).item_double();
-            Arrays.sort(tl); Arrays.sort(ts);
+            Arrays.sort(tl); Arrays.sort(ts); Arrays.sort(fl); Arrays.sort(fs);
             System.out.printf(Locale.ROOT, "round %d %-9s b%-3d %3d->%-3d %3dx%-3d libtorch %.3f ms shim %.3f ms ratio %.2f  max diff %.1e%n",
                     r, l[0], n, ci, co, s, s, tl[steps / 2], ts[steps / 2], ts[steps / 2] / tl[steps / 2], diff);
+            System.out.printf(Locale.ROOT, "round %d %-9s b%-3d %3d->%-3d %3dx%-3d whole backward: libtorch %.3f ms, shim input + libtorch weight %.3f ms, ratio %.2f%n",
+                    r, l[0], n, ci, co, s, s, fl[steps / 2], fs[steps / 2], fs[steps / 2] / fl[steps / 2]);
         }
     }
 }

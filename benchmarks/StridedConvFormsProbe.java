@@ -11,7 +11,7 @@
 // The whole s0-cnn training step (forward, cross-entropy, backward, SGD; fixed N(0,1) batch) for each assignment,
 // interleaved per round, median ms of STEPS steps; and the max difference of each form's output and gradients from
 // direct's.
-//   java -cp 'target/classes:target/lib/*' benchmarks/StridedConvFormsProbe.java ROUNDS [STEPS]
+//   java -cp 'target/classes:target/lib/*' benchmarks/StridedConvFormsProbe.java ROUNDS [STEPS] [s0-catdog]
 import dev.torch4j.nn.*;
 import dev.torch4j.tensor.*;
 import org.bytedeco.pytorch.global.torch;
@@ -100,12 +100,12 @@ public class StridedConvFormsProbe {
         return act ? Sequential.of(fc, ReLU.of(), BatchNorm2d.of(out)) : Sequential.of(fc, BatchNorm2d.of(out));
     }
 
-    static final long[][] CH = {{1, 4}, {4, 8}, {8, 16}, {16, 32}, {32, 64}, {64, 10}};
+    static long[][] CH = {{1, 4}, {4, 8}, {8, 16}, {16, 32}, {32, 64}, {64, 10}};
 
     static Layer model(Form[] forms, long seed) {
         Torch.manualSeed(seed);
         List<Layer> ls = new ArrayList<>();
-        for (int i = 0; i < 6; i++) ls.add(block(Conv2d.of(CH[i][0], CH[i][1], 3).stride(2).padding(1), forms[i], i < 5, CH[i][1]));
+        for (int i = 0; i < CH.length; i++) ls.add(block(Conv2d.of(CH[i][0], CH[i][1], 3).stride(2).padding(1), forms[i], i < CH.length - 1, CH[i][1]));
         ls.add(Flatten.of());
         return Sequential.of(ls.toArray(new Layer[0]));
     }
@@ -116,10 +116,16 @@ public class StridedConvFormsProbe {
         Form D = Form.DIRECT, S = Form.S2D, N = Form.DENSE, P = Form.PHASE;
         Map<String, Form[]> plans = new LinkedHashMap<>();
         Form L = Form.LIBTORCH;
-        plans.put("libtorch", new Form[] {L, L, L, L, L, L});
-        plans.put("direct", new Form[] {D, D, D, D, D, D});
+        boolean catdog = a.length > 2 && a[2].equals("s0-catdog"); // its conv stack (no dropout), batch 32 at 128x128
+        if (catdog) CH = new long[][] {{3, 6}, {6, 12}, {12, 24}, {24, 48}, {48, 96}, {96, 192}, {192, 384}, {384, 2}};
+        Form[] allL = new Form[CH.length], allD = new Form[CH.length];
+        Arrays.fill(allL, L);
+        Arrays.fill(allD, D);
+        plans.put("libtorch", allL);
+        plans.put("direct", allD);
         Torch.manualSeed(1);
-        Tensor x = Tensor.randn(512, 1, 28, 28), y = Tensor.randint(10, 512);
+        Tensor x = catdog ? Tensor.randn(32, 3, 128, 128) : Tensor.randn(512, 1, 28, 28);
+        Tensor y = catdog ? Tensor.randint(2, 32) : Tensor.randint(10, 512);
         // correctness: each plan's loss and gradients against direct's, per parameter max |difference| / max |direct|
         // (the convolutions' biases feed batch norm, so their gradients are ~0 and are left out)
         List<Tensor> ref = null;
