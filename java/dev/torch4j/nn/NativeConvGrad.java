@@ -86,21 +86,24 @@ final class NativeConvGrad {
                 stride, padding, weightGrad, biasGrad);
         org.bytedeco.pytorch.Tensor token = torch.from_blob(call.token, new long[] {1}, RELEASE);
         LIVE.put(call.token.address(), call);
-        org.bytedeco.pytorch.Tensor y;
+        Tensor y;
         try {
             // the product is the weight to the bit (times one); its backward node holds the token
             org.bytedeco.pytorch.Tensor scaled = weightGrad ? w.mul(token) : w;
             org.bytedeco.pytorch.Tensor b = bias == null ? null : biasGrad && !weightGrad ? bias.handle().mul(token) : bias.handle();
             call.input = own(t);
             call.weight = own(w); // not the product: its node holds the token, and the token must go with the graph
-            y = torch.conv2d(t, scaled, b == null ? new TensorOptional() : new TensorOptional(b), stride, padding, dilation, 1);
-            Node node = y.grad_fn();
+            call.inputVersion = t._version();
+            call.weightVersion = w._version();
+            y = Tensor.call(() -> torch.conv2d(t, scaled, b == null ? new TensorOptional() : new TensorOptional(b), stride, padding,
+                    dilation, 1));
+            Node node = y.handle().grad_fn();
             node.add_pre_hook(call.pre);
             node.add_post_hook(call.post);
         } finally {
             token.close(); // the graph keeps its own reference (or none: then the deleter runs now)
         }
-        return Tensor.wrap(y);
+        return y;
     }
 
     /** A handle of the hooks' own to {@code t}'s tensor, which no open scope frees (the graph may outlive it). */
@@ -120,6 +123,7 @@ final class NativeConvGrad {
         final boolean weightGrad, biasGrad;
         final Pointer token = outsideScopes(new org.bytedeco.javacpp.FloatPointer(1).put(1f));
         org.bytedeco.pytorch.Tensor input, weight, gradOutput;
+        long inputVersion, weightVersion;
         final FunctionPreHook pre = new FunctionPreHook() {
             @Override public TensorVector apply(TensorVector grads) {
                 gradOutput = new org.bytedeco.pytorch.Tensor(grads.get(0)); // a handle of our own: the vector is freed
@@ -154,6 +158,13 @@ final class NativeConvGrad {
             gradOutput = null;
             org.bytedeco.pytorch.Tensor none = new org.bytedeco.pytorch.Tensor();
             if (gy == null || !gy.defined()) return new TensorVector(none, none, none);
+            // as libtorch refuses a saved tensor changed in place since the forward (its version counter moved)
+            if (input._version() != inputVersion || weight._version() != weightVersion) {
+                throw new IllegalStateException("a convolution's input or weight was modified by an in-place operation between "
+                        + "the forward and the backward (" + (input._version() != inputVersion ? "input" : "weight")
+                        + " version " + (input._version() != inputVersion ? inputVersion + " -> " + input._version()
+                        : weightVersion + " -> " + weight._version()) + "); its gradient would be computed from the new values");
+            }
             gy = gy.contiguous();
             org.bytedeco.pytorch.Tensor gx = torch.empty_like(input);
             if (!Shim.conv2dGradInput(gy.data_ptr(), weight.data_ptr(), gx.data_ptr(), geometry, torch.get_num_threads())) {

@@ -8,6 +8,7 @@ import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The convolutions and batch norms that torch4j computes another way than libtorch's default call: strided
@@ -154,6 +155,20 @@ class ConvolutionFormsTest {
             assertThat(relDiff(bn.bias().grad().handle(), br.grad())).as("bias gradient, " + what).isLessThan(1e-5);
             assertThat(relDiff(bn.runningVar().handle(), rv)).as("running variance, " + what).isLessThan(1e-6);
             assertThat(relDiff(bn.runningMean().handle(), rm)).as("running mean, " + what).isLessThan(1e-6);
+        }
+    }
+
+    @Test void aWeightChangedInPlaceBeforeTheBackwardIsAnError() {
+        // libtorch refuses a saved tensor modified in place; the shim's path, which keeps the weight itself, must too
+        Torch.manualSeed(8);
+        Conv2d conv = Conv2d.of(4, 8, 3).stride(2).padding(1);
+        Tensor x = Tensor.randn(80, 4, 14, 14).requiresGrad(true);
+        try (Scope s = Scope.open()) {
+            Tensor loss = conv.call(x).sum();
+            try (Torch.NoGrad g = Torch.noGrad()) {
+                conv.weight().handle().mul_(new org.bytedeco.pytorch.Scalar(2.0));
+            }
+            assertThatThrownBy(loss::backward).hasMessageContaining("modified by an in-place operation").hasMessageContaining("weight");
         }
     }
 }
