@@ -11,7 +11,7 @@
 // The whole s0-cnn training step (forward, cross-entropy, backward, SGD; fixed N(0,1) batch) for each assignment,
 // interleaved per round, median ms of STEPS steps; and the max difference of each form's output and gradients from
 // direct's.
-//   java -cp 'target/classes:target/lib/*' benchmarks/StridedConvFormsProbe.java ROUNDS [STEPS] [s0-catdog]
+//   java -cp 'target/classes:target/lib/*' benchmarks/StridedConvFormsProbe.java ROUNDS [STEPS] [s0-catdog | forms]
 import dev.torch4j.nn.*;
 import dev.torch4j.tensor.*;
 import org.bytedeco.pytorch.global.torch;
@@ -123,6 +123,14 @@ public class StridedConvFormsProbe {
         Arrays.fill(allD, D);
         plans.put("libtorch", allL);
         plans.put("direct", allD);
+        if (!catdog && a.length > 2 && a[2].equals("forms")) { // the forms measured before the shim's input gradient
+            plans.put("s2d-L2", new Form[] {L, S, L, L, L, L});
+            plans.put("dense-L5L6", new Form[] {L, L, L, L, N, N});
+            plans.put("phase-L2", new Form[] {L, P, L, L, L, L});
+            plans.put("phase-L2+dense", new Form[] {L, P, L, L, N, N});
+            plans.put("shim-L2+dense", new Form[] {L, D, L, L, D, D});
+            plans.put("shim-L2L3+dense", new Form[] {L, D, D, L, D, D});
+        }
         Torch.manualSeed(1);
         Tensor x = catdog ? Tensor.randn(32, 3, 128, 128) : Tensor.randn(512, 1, 28, 28);
         Tensor y = catdog ? Tensor.randint(2, 32) : Tensor.randint(10, 512);
