@@ -3,15 +3,8 @@ package dev.torch4j.nn;
 import dev.torch4j.shim.Shim;
 import dev.torch4j.tensor.DType;
 import dev.torch4j.tensor.Tensor;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.bytedeco.javacpp.BoolPointer;
-import org.bytedeco.javacpp.Pointer;
-import org.bytedeco.pytorch.FunctionPostHook;
-import org.bytedeco.pytorch.FunctionPreHook;
 import org.bytedeco.pytorch.GradMode;
-import org.bytedeco.pytorch.Node;
-import org.bytedeco.pytorch.PointerConsumer;
 import org.bytedeco.pytorch.T_TensorTensorTensor_T;
 import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.TensorVector;
@@ -23,13 +16,8 @@ import org.bytedeco.pytorch.global.torch;
  * bookkeeping: 2-4x PyTorch 1.13's time on the s0-cnn layers (docs/benchmarks.md, "The input's gradient of the
  * stride-2 convolutions, in the shim"). The forward and the weight and bias gradients stay libtorch's.
  *
- * <p>The presets offer no custom autograd function, so the convolution's own backward node is hooked: a pre-hook
- * keeps the output gradient and hands the node an undefined one (it then computes nothing), and a post-hook returns
- * the three gradients: the input's from the shim, the weight's and bias's from libtorch's convolution backward.
- * The node owns the hooks' native halves; their Java halves must stay reachable as long as the node may call them,
- * which is as long as the graph holds the weight's scaling by one ({@code weight * token}, the token a one-element
- * tensor over memory of ours): its backward runs after the convolution's, and the token is freed when that backward
- * has run or the graph is dropped. The token's deleter then lets the hooks go.
+ * <p>The convolution's own backward node is hooked ({@link HookedBackward}): its post-hook returns the input's
+ * gradient from the shim and the weight's and bias's from libtorch's convolution backward (without the input).
  *
  * <p>Used in training for CPU float32 contiguous inputs that need a gradient, with stride above 1, dilation 1, one
  * group, an output plane of 2x2 or more, at most {@value #MAX_WEIGHTS} weights, at least {@value #MIN_MACS}
@@ -38,29 +26,10 @@ import org.bytedeco.pytorch.global.torch;
 final class NativeConvGrad {
     static final String PROPERTY = "torch4j.nativeConvGrad";
     private static final boolean ENABLED = !"false".equalsIgnoreCase(System.getProperty(PROPERTY));
-
     static final long MAX_WEIGHTS = 100_000;
     static final long MIN_MACS = 1_000_000;
 
-    /** Hooks of live graphs, by their token's address. */
-    private static final Map<Long, Call> LIVE = new ConcurrentHashMap<>();
-
-    /** Frees a token's memory and lets its call's hooks go (the graph no longer holds them). */
-    private static final PointerConsumer RELEASE = new PointerConsumer() {
-        { retainReference(); }
-
-        @Override public void call(Pointer data) {
-            Call c = LIVE.remove(data.address());
-            if (c != null) c.release();
-        }
-    };
-
     private NativeConvGrad() {}
-
-    /** How many convolution calls' hooks a live graph still holds (tests: they must go with their graph). */
-    static int liveCalls() {
-        return LIVE.size();
-    }
 
     /** The convolution, or null where this path does not apply (then libtorch convolves). */
     static Tensor conv2d(Tensor x, Tensor weight, Tensor bias, long[] stride, long[] padding, long[] dilation, long groups) {
@@ -84,57 +53,25 @@ final class NativeConvGrad {
         if (n * oh * ow * o * c * kh * kw < MIN_MACS) return null;
         Call call = new Call(new long[] {n, c, h, wd, o, kh, kw, oh, ow, stride[0], stride[1], padding[0], padding[1]},
                 stride, padding, weightGrad, biasGrad);
-        org.bytedeco.pytorch.Tensor token = torch.from_blob(call.token, new long[] {1}, RELEASE);
-        LIVE.put(call.token.address(), call);
-        Tensor y;
-        try {
-            // the product is the weight to the bit (times one); its backward node holds the token
-            org.bytedeco.pytorch.Tensor scaled = weightGrad ? w.mul(token) : w;
-            org.bytedeco.pytorch.Tensor b = bias == null ? null : biasGrad && !weightGrad ? bias.handle().mul(token) : bias.handle();
-            call.input = own(t);
-            call.weight = own(w); // not the product: its node holds the token, and the token must go with the graph
-            call.inputVersion = t._version();
-            call.weightVersion = w._version();
-            y = Tensor.call(() -> torch.conv2d(t, scaled, b == null ? new TensorOptional() : new TensorOptional(b), stride, padding,
-                    dilation, 1));
-            Node node = y.handle().grad_fn();
-            node.add_pre_hook(call.pre);
-            node.add_post_hook(call.post);
-        } finally {
-            token.close(); // the graph keeps its own reference (or none: then the deleter runs now)
-        }
+        // the carrier is the weight to the bit (times one); its backward node holds the call's token
+        org.bytedeco.pytorch.Tensor scaled = weightGrad ? call.carrier(w) : w;
+        org.bytedeco.pytorch.Tensor b = bias == null ? null : biasGrad && !weightGrad ? call.carrier(bias.handle()) : bias.handle();
+        call.input = call.keep(t);
+        call.weight = call.keep(w); // not the carrier: its node holds the token, and the token must go with the graph
+        call.inputVersion = t._version();
+        call.weightVersion = w._version();
+        Tensor y = Tensor.call(() -> torch.conv2d(t, scaled, b == null ? new TensorOptional() : new TensorOptional(b), stride,
+                padding, dilation, 1));
+        call.attach(y.handle().grad_fn());
         return y;
     }
 
-    /** A handle of the hooks' own to {@code t}'s tensor, which no open scope frees (the graph may outlive it). */
-    private static org.bytedeco.pytorch.Tensor own(org.bytedeco.pytorch.Tensor t) {
-        return outsideScopes(new org.bytedeco.pytorch.Tensor(t));
-    }
-
-    /** One more reference: a closing scope drops its own and leaves {@code p} alone; {@link Call#release} frees it. */
-    private static <P extends Pointer> P outsideScopes(P p) {
-        p.retainReference();
-        return p;
-    }
-
-    /** One convolution call's hooks and what they need. */
-    private static final class Call {
+    /** One convolution call: the geometry and the handles its gradients need. */
+    private static final class Call extends HookedBackward {
         final long[] geometry, stride, padding;
         final boolean weightGrad, biasGrad;
-        final Pointer token = outsideScopes(new org.bytedeco.javacpp.FloatPointer(1).put(1f));
-        org.bytedeco.pytorch.Tensor input, weight, gradOutput;
+        org.bytedeco.pytorch.Tensor input, weight;
         long inputVersion, weightVersion;
-        final FunctionPreHook pre = new FunctionPreHook() {
-            @Override public TensorVector apply(TensorVector grads) {
-                gradOutput = new org.bytedeco.pytorch.Tensor(grads.get(0)); // a handle of our own: the vector is freed
-                return new TensorVector(new org.bytedeco.pytorch.Tensor());
-            }
-        };
-        final FunctionPostHook post = new FunctionPostHook() {
-            @Override public TensorVector apply(TensorVector outputs, TensorVector inputs) {
-                return gradients();
-            }
-        };
 
         Call(long[] geometry, long[] stride, long[] padding, boolean weightGrad, boolean biasGrad) {
             this.geometry = geometry;
@@ -142,22 +79,9 @@ final class NativeConvGrad {
             this.padding = padding;
             this.weightGrad = weightGrad;
             this.biasGrad = biasGrad;
-            outsideScopes(pre).deallocate(false); // the node owns the native halves
-            outsideScopes(post).deallocate(false);
         }
 
-        /** The graph has let go of the hooks: frees the token's memory and the handles kept for the backward. */
-        void release() {
-            if (input != null) input.deallocate();
-            if (weight != null) weight.deallocate();
-            token.deallocate();
-        }
-
-        TensorVector gradients() {
-            org.bytedeco.pytorch.Tensor gy = gradOutput;
-            gradOutput = null;
-            org.bytedeco.pytorch.Tensor none = new org.bytedeco.pytorch.Tensor();
-            if (gy == null || !gy.defined()) return new TensorVector(none, none, none);
+        @Override TensorVector gradients(org.bytedeco.pytorch.Tensor gy) {
             // as libtorch refuses a saved tensor changed in place since the forward (its version counter moved)
             if (input._version() != inputVersion || weight._version() != weightVersion) {
                 throw new IllegalStateException("a convolution's input or weight was modified by an in-place operation between "
@@ -166,20 +90,19 @@ final class NativeConvGrad {
                         : weightVersion + " -> " + weight._version()) + "); its gradient would be computed from the new values");
             }
             gy = gy.contiguous();
+            org.bytedeco.pytorch.Tensor none = new org.bytedeco.pytorch.Tensor();
             org.bytedeco.pytorch.Tensor gx = torch.empty_like(input);
             if (!Shim.conv2dGradInput(gy.data_ptr(), weight.data_ptr(), gx.data_ptr(), geometry, torch.get_num_threads())) {
                 throw new IllegalStateException("the shim refused the convolution geometry " + java.util.Arrays.toString(geometry));
             }
             org.bytedeco.pytorch.Tensor gw = none, gb = none;
-            if (weightGrad || biasGrad) {
-                try (BoolPointer mask = new BoolPointer(3)) {
-                    mask.put(0, false).put(1, weightGrad).put(2, biasGrad);
-                    T_TensorTensorTensor_T r = torch.convolution_backward(gy, input, weight, new long[] {geometry[4]}, stride,
-                            padding, new long[] {1, 1}, false, new long[] {0, 0}, 1, mask);
-                    // copies of the handles: the tuple's are references into it
-                    if (weightGrad) gw = new org.bytedeco.pytorch.Tensor(r.get1());
-                    if (biasGrad) gb = new org.bytedeco.pytorch.Tensor(r.get2());
-                }
+            try (BoolPointer mask = new BoolPointer(3)) {
+                mask.put(0, false).put(1, weightGrad).put(2, biasGrad);
+                T_TensorTensorTensor_T r = torch.convolution_backward(gy, input, weight, new long[] {geometry[4]}, stride,
+                        padding, new long[] {1, 1}, false, new long[] {0, 0}, 1, mask);
+                // copies of the handles: the tuple's are references into it
+                if (weightGrad) gw = new org.bytedeco.pytorch.Tensor(r.get1());
+                if (biasGrad) gb = new org.bytedeco.pytorch.Tensor(r.get2());
             }
             return new TensorVector(gx, gw, gb);
         }

@@ -39,9 +39,9 @@ class ConvolutionFormsTest {
         org.bytedeco.pytorch.Tensor x = leaf(x0), xr = leaf(x0);
         org.bytedeco.pytorch.Tensor wr = leaf(conv.weight().handle()), br = bias ? leaf(conv.bias().handle()) : null;
 
-        int live = NativeConvGrad.liveCalls();
+        int live = HookedBackward.liveCalls();
         Tensor y = conv.call(Tensor.wrap(x));
-        assertThat(NativeConvGrad.liveCalls() - live).as("calls hooked").isEqualTo(hooked ? 1 : 0);
+        assertThat(HookedBackward.liveCalls() - live).as("calls hooked").isEqualTo(hooked ? 1 : 0);
         org.bytedeco.pytorch.Tensor g = torch.randn_like(y.handle());
         y.handle().mul(g).sum().backward();
         org.bytedeco.pytorch.Tensor want = torch.conv2d(xr, wr, br == null ? new TensorOptional() : new TensorOptional(br),
@@ -80,9 +80,9 @@ class ConvolutionFormsTest {
         Conv2d conv = Conv2d.of(4, 8, 3).stride(2).padding(1);
         conv.freeze();
         org.bytedeco.pytorch.Tensor x0 = torch.randn(120, 4, 10, 10), x = leaf(x0), xr = leaf(x0);
-        int live = NativeConvGrad.liveCalls();
+        int live = HookedBackward.liveCalls();
         Tensor y = conv.call(Tensor.wrap(x));
-        assertThat(NativeConvGrad.liveCalls()).as("not hooked").isEqualTo(live);
+        assertThat(HookedBackward.liveCalls()).as("not hooked").isEqualTo(live);
         y.handle().sum().backward();
         torch.conv2d(xr, conv.weight().handle(), new TensorOptional(conv.bias().handle()), new long[] {2, 2},
                 new long[] {1, 1}, new long[] {1, 1}, 1).sum().backward();
@@ -113,19 +113,19 @@ class ConvolutionFormsTest {
         Torch.manualSeed(6);
         Conv2d conv = Conv2d.of(2, 4, 3).stride(2).padding(1);
         Tensor x = Tensor.randn(1600, 2, 6, 6).requiresGrad(true);
-        int before = NativeConvGrad.liveCalls();
+        int before = HookedBackward.liveCalls();
         try (Scope s = Scope.open()) {
             conv.call(x).sum().backward();  // after the weight's backward, the token is freed
         }
-        assertThat(NativeConvGrad.liveCalls()).as("after a backward").isEqualTo(before);
+        assertThat(HookedBackward.liveCalls()).as("after a backward").isEqualTo(before);
         try (Scope s = Scope.open()) {
             conv.call(x).sum();
-            assertThat(NativeConvGrad.liveCalls()).as("while the graph lives").isEqualTo(before + 1);
+            assertThat(HookedBackward.liveCalls()).as("while the graph lives").isEqualTo(before + 1);
         }
-        assertThat(NativeConvGrad.liveCalls()).as("a graph dropped without backward").isEqualTo(before);
+        assertThat(HookedBackward.liveCalls()).as("a graph dropped without backward").isEqualTo(before);
         try (Torch.NoGrad g = Torch.noGrad(); Scope s = Scope.open()) {
             conv.call(x);
-            assertThat(NativeConvGrad.liveCalls()).as("no graph: libtorch's convolution").isEqualTo(before);
+            assertThat(HookedBackward.liveCalls()).as("no graph: libtorch's convolution").isEqualTo(before);
         }
     }
 
