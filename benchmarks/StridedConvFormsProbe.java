@@ -1,6 +1,6 @@
 // Can s0-cnn's stride-2 3x3 convolutions (padding 1) be computed faster than libtorch 2.10's oneDNN picks? Per layer, one of:
-//   libtorch F.conv2d (oneDNN)
-//   direct  Conv2d as torch4j runs it (the input's gradient of stride-2 layers from the shim: NativeConvGrad)
+//   libtorch torch.conv2d itself (oneDNN)
+//   direct  Conv2d as torch4j runs it (F.conv2d: ConvolutionForms, the 1x1 rule and NativeConvGrad)
 //   s2d     space-to-depth: pad the input to even size, pixel_unshuffle(2) (4*Cin channels), one stride-1 2x2
 //           convolution with the kernel padded to 4x4 and rearranged to [Cout, 4*Cin, 2, 2]
 //   dense   for a 1x1 output: the taps that see the input are a matrix, y = x.flatten(1) @ W[:, :, taps].T + b
@@ -58,7 +58,8 @@ public class StridedConvFormsProbe {
         @Override public Tensor forward(Tensor x) {
             return switch (form) {
                 case DIRECT -> conv.call(x);
-                case LIBTORCH -> F.conv2d(x, conv.weight(), conv.bias(), new long[] {2, 2}, new long[] {1, 1}, new long[] {1, 1}, 1);
+                case LIBTORCH -> Tensor.call(() -> torch.conv2d(x.handle(), conv.weight().handle(),
+                        new org.bytedeco.pytorch.TensorOptional(conv.bias().handle()), new long[] {2, 2}, new long[] {1, 1}, new long[] {1, 1}, 1));
                 case S2D -> s2d(x, conv.weight(), conv.bias());
                 case DENSE -> dense(x, conv.weight(), conv.bias());
                 case PHASE -> phase(x);

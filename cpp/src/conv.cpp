@@ -1,7 +1,8 @@
 // The input gradient of a small-channel convolution, computed sample by sample in cache. libtorch 2.10's oneDNN
 // picks its brgemm "strided" backward-data kernel for stride-2 convolutions and spends most of its time in
-// bookkeeping when planes and channel counts are small (s0-cnn: 4->8 channels at 14x14 takes ~3 ms per call, ~4x
-// PyTorch 1.13's oneDNN; docs/benchmarks.md, "The input's gradient of the stride-2 layers").
+// bookkeeping when planes and channel counts are small (s0-cnn's whole backward of 4->8 channels at 14x14: this and
+// libtorch's weight gradient take 0.47-0.51x libtorch's time; docs/benchmarks.md, "The input's gradient of the
+// stride-2 convolutions, in the shim").
 #include "torch4j/shim.h"
 
 #include "parallel.h"

@@ -103,8 +103,9 @@ public final class BatchNorm2d extends Layer {
         }
         if (useBatchStats && smallPlanes(x)) {
             // libtorch's contiguous kernel walks each (sample, channel) plane on its own: on 2x2 planes its backward takes
-            // ~15x the channels-last kernel's (s0-cnn's 32-channel layer: 0.74 ms; docs/benchmarks.md, "Batch norm on
-            // small planes"). The two copies cost less than that.
+            // ~14x the channels-last kernel's (s0-cnn's 32-channel layer: 0.74 against 0.05 ms), and with the two copies
+            // forward + backward is 0.39 against 0.95 ms (docs/benchmarks.md, "The input's gradient of the stride-2
+            // convolutions, in the shim").
             Tensor y = F.batchNorm(x.contiguous(MemoryFormat.CHANNELS_LAST), runningMean, runningVar, weight, bias, true, m, eps);
             return y.contiguous(MemoryFormat.CONTIGUOUS);
         }
@@ -112,7 +113,7 @@ public final class BatchNorm2d extends Layer {
     }
 
     /** Planes of 2 to 4 values and 32 channels or more, contiguous CPU floats: where the copies pay (measured). */
-    private static boolean smallPlanes(Tensor x) {
+    static boolean smallPlanes(Tensor x) {
         long plane = x.size(2) * x.size(3);
         return SMALL_PLANES_CHANNELS_LAST && plane > 1 && plane <= 4 && x.size(1) >= 32 && x.dtype() == DType.FLOAT32
                 && x.handle().is_cpu() && x.handle().is_contiguous();

@@ -11,8 +11,6 @@ import java.util.Locale;
  * <pre>{@code Conv2d.of(1, 16, 5).padding(2)   Conv2d.of(1, 32, 3).padding("same")   Conv2d.of(3, 6, 3).stride(2).padding(1)}</pre>
  */
 public final class Conv2d extends Layer {
-    /** {@code -Dtorch4j.denseOneByOne=false}: every convolution through libtorch's convolution (an A/B switch). */
-    private static final boolean DENSE_ONE_BY_ONE = !"false".equalsIgnoreCase(System.getProperty("torch4j.denseOneByOne"));
     private final long in, out, groups;
     private final long[] kernel;
     private long[] stride = {1, 1};
@@ -121,30 +119,9 @@ public final class Conv2d extends Layer {
         if (d != 3 && d != 4) throw new IllegalArgumentException("expected a 4-d input [N, " + in + ", H, W] (or 3-d without batch), got " + F.shape(x));
         long c = x.size(d - 3);
         if (c != in) throw new IllegalArgumentException("expected " + in + " input channels, got " + c + " (input " + F.shape(x) + ")");
-        if (paddingMode != null) return F.conv2d(x, weight, bias, stride, paddingMode, dilation, groups);
-        Tensor y = d == 4 ? asMatrixProduct(x) : null;
-        if (y == null && d == 4) y = NativeConvGrad.conv2d(x, weight, bias, stride, padding, dilation, groups);
-        return y != null ? y : F.conv2d(x, weight, bias, stride, padding, dilation, groups);
-    }
-
-    /**
-     * A convolution with a 1x1 output (the last layers of stride-2 stacks such as s0-cnn's) is one matrix product:
-     * the output sees the input through the taps that fall inside it. On the CPU libtorch's matrix product and its
-     * gradients take a fraction of oneDNN's convolution time there (docs/benchmarks.md, "1x1 outputs as matrix
-     * products"). Null where the rule does not apply. The same sums as the convolution, in another order.
-     */
-    private Tensor asMatrixProduct(Tensor x) {
-        if (!DENSE_ONE_BY_ONE || groups != 1 || dilation[0] != 1 || dilation[1] != 1) return null;
-        org.bytedeco.pytorch.Tensor t = x.handle();
-        if (!t.is_cpu() || x.dtype() != dev.torch4j.tensor.DType.FLOAT32 || weight.dtype() != dev.torch4j.tensor.DType.FLOAT32) return null;
-        long h = x.size(2), w = x.size(3);
-        if (outputSize(h, 0) != 1 || outputSize(w, 1) != 1 || h + 2 * padding[0] < kernel[0] || w + 2 * padding[1] < kernel[1]) return null;
-        // output (0, 0) reads input row r through tap r + padding: rows below kernel - padding
-        long rows = Math.min(h, kernel[0] - padding[0]), cols = Math.min(w, kernel[1] - padding[1]);
-        if (rows <= 0 || cols <= 0) return null; // every tap on padding: leave the zero output to libtorch
-        Tensor inputs = rows == h && cols == w ? x : x.narrow(2, 0, rows).narrow(3, 0, cols);
-        Tensor taps = weight.narrow(2, padding[0], rows).narrow(3, padding[1], cols);
-        return F.linear(inputs.reshape(x.size(0), -1), taps.reshape(out, -1), bias).reshape(x.size(0), out, 1, 1);
+        return paddingMode != null
+                ? F.conv2d(x, weight, bias, stride, paddingMode, dilation, groups)
+                : F.conv2d(x, weight, bias, stride, padding, dilation, groups);
     }
 
     /** Output height or width for an input of {@code size} along axis 0 (height) or 1 (width). */

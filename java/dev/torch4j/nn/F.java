@@ -24,8 +24,14 @@ public final class F {
         return Tensor.call(f);
     }
 
-    /** 2-d convolution with numeric padding (top/bottom, left/right). */
+    /**
+     * 2-d convolution with numeric padding (top/bottom, left/right). On the CPU in float32 a 1x1 output runs as one
+     * matrix product, and in training a strided convolution's input gradient comes from the shim (both equal to
+     * libtorch's to float rounding; {@code -Dtorch4j.denseOneByOne=false}, {@code -Dtorch4j.nativeConvGrad=false}).
+     */
     public static Tensor conv2d(Tensor x, Tensor weight, Tensor bias, long[] stride, long[] padding, long[] dilation, long groups) {
+        Tensor y = ConvolutionForms.conv2d(x, weight, bias, stride, padding, dilation, groups); // CPU float32 special cases
+        if (y != null) return y;
         return run(() -> torch.conv2d(h(x), h(weight), opt(bias), stride, padding, dilation, groups));
     }
 

@@ -42,6 +42,9 @@ class ConvolutionFormsTest {
         int live = HookedBackward.liveCalls();
         Tensor y = conv.call(Tensor.wrap(x));
         assertThat(HookedBackward.liveCalls() - live).as("calls hooked").isEqualTo(hooked ? 1 : 0);
+        boolean oneByOne = y.size(2) == 1 && y.size(3) == 1;
+        assertThat(ConvolutionForms.matrixProduct(Tensor.wrap(x0), conv.weight(), conv.bias(), new long[] {stride, stride},
+                new long[] {padding, padding}, new long[] {1, 1}, 1) != null).as("a matrix product").isEqualTo(oneByOne);
         org.bytedeco.pytorch.Tensor g = torch.randn_like(y.handle());
         y.handle().mul(g).sum().backward();
         org.bytedeco.pytorch.Tensor want = torch.conv2d(xr, wr, br == null ? new TensorOptional() : new TensorOptional(br),
@@ -141,6 +144,7 @@ class ConvolutionFormsTest {
                 bn.bias().handle().copy_(br.detach());
             }
             org.bytedeco.pytorch.Tensor rm = torch.zeros(c), rv = torch.ones(c);
+            assertThat(BatchNorm2d.smallPlanes(Tensor.wrap(x0))).as("through the channels-last copy").isTrue();
             Tensor y = bn.call(Tensor.wrap(x));
             org.bytedeco.pytorch.Tensor gy = torch.randn(shape);
             y.handle().mul(gy).sum().backward();
