@@ -4,6 +4,8 @@ import dev.torch4j.tensor.DType;
 import dev.torch4j.tensor.MemoryFormat;
 import dev.torch4j.tensor.Tensor;
 import dev.torch4j.tensor.Torch;
+import org.bytedeco.pytorch.TensorBase;
+import org.bytedeco.pytorch.TensorTensorHook;
 
 /**
  * Batch normalisation over [N, C, H, W], as PyTorch's {@code nn.BatchNorm2d}: batch statistics in training
@@ -18,6 +20,25 @@ import dev.torch4j.tensor.Torch;
 public final class BatchNorm2d extends Layer {
     /** {@code -Dtorch4j.smallPlanesChannelsLast=false}: small planes normalised in place too (an A/B switch). */
     private static final boolean SMALL_PLANES_CHANNELS_LAST = !"false".equalsIgnoreCase(System.getProperty("torch4j.smallPlanesChannelsLast"));
+
+    /**
+     * The small-planes path's gradients in the layout each side expects. libtorch's batch norm backward takes its fast
+     * channels-last kernel only when the output's gradient is channels-last too (else a generic serial loop), and an
+     * elementwise backward below it (ReLU's) is slow when handed a channels-last gradient beside its own contiguous
+     * saved tensors. On s0-cnn's 32@2x2 layer: batch norm backward 0.29 against 0.06 ms, ReLU's 0.21 against 0.03
+     * (benchmarks/StepTimeline.java). Stateless, so one instance of each serves every call; they live as long as the class.
+     */
+    private static final TensorTensorHook CONTIGUOUS_GRADIENT = layoutHook(false), CHANNELS_LAST_GRADIENT = layoutHook(true);
+
+    private static TensorTensorHook layoutHook(boolean channelsLast) {
+        TensorTensorHook h = new TensorTensorHook() {
+            @Override public TensorBase call(TensorBase grad) {
+                return channelsLast ? grad.contiguous(org.bytedeco.pytorch.global.torch.MemoryFormat.ChannelsLast) : grad.contiguous();
+            }
+        };
+        h.retainReference();
+        return h;
+    }
     private final long features;
     private final double eps;
     private final Double momentum; // null: cumulative moving average
@@ -102,20 +123,24 @@ public final class BatchNorm2d extends Layer {
             throw new IllegalArgumentException("expected more than 1 value per channel when training, got input " + F.shape(x));
         }
         if (useBatchStats && smallPlanes(x)) {
-            // libtorch's contiguous kernel walks each (sample, channel) plane on its own: on 2x2 planes its backward takes
-            // ~14x the channels-last kernel's (s0-cnn's 32-channel layer: 0.74 against 0.05 ms), and with the two copies
-            // forward + backward is 0.39 against 0.95 ms (docs/benchmarks.md, "The input's gradient of the stride-2
-            // convolutions, in the shim").
-            Tensor y = F.batchNorm(x.contiguous(MemoryFormat.CHANNELS_LAST), runningMean, runningVar, weight, bias, true, m, eps);
+            // libtorch's contiguous kernels walk each (sample, channel) plane on its own, slow on planes of a few values;
+            // its channels-last ones are not. With the copies and the layout hooks, forward + backward on a copy takes
+            // 0.13-0.54x the contiguous time on planes of 4 and 9 values with 16-128 channels, and 1.1-1.4x on 16
+            // (whose rows fill vectors), 0.6-0.75x on 25, 1.0-2.1x on 49 and more (benchmarks/BatchNormLayoutProbe.java,
+            // docs/benchmarks.md, "Where one step goes, node by node; batch norm on small planes").
+            Tensor xcl = x.contiguous(MemoryFormat.CHANNELS_LAST);
+            if (xcl.requiresGrad()) xcl.handle().register_hook(CONTIGUOUS_GRADIENT);
+            Tensor y = F.batchNorm(xcl, runningMean, runningVar, weight, bias, true, m, eps);
+            if (y.requiresGrad()) y.handle().register_hook(CHANNELS_LAST_GRADIENT);
             return y.contiguous(MemoryFormat.CONTIGUOUS);
         }
         return F.batchNorm(x, runningMean, runningVar, weight, bias, useBatchStats, m, eps);
     }
 
-    /** Planes of 2 to 4 values and 32 channels or more, contiguous CPU floats: where the copies pay (measured). */
+    /** Planes of 2 to 9 values and 16 channels or more, contiguous CPU floats: where the copies pay (measured). */
     static boolean smallPlanes(Tensor x) {
         long plane = x.size(2) * x.size(3);
-        return SMALL_PLANES_CHANNELS_LAST && plane > 1 && plane <= 4 && x.size(1) >= 32 && x.dtype() == DType.FLOAT32
+        return SMALL_PLANES_CHANNELS_LAST && plane > 1 && plane <= 9 && x.size(1) >= 16 && x.dtype() == DType.FLOAT32
                 && x.handle().is_cpu() && x.handle().is_contiguous();
     }
 

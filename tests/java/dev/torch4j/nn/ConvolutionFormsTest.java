@@ -133,7 +133,7 @@ class ConvolutionFormsTest {
     }
 
     @Test void batchNormOnSmallPlanesMatchesLibtorch() {
-        for (long[] shape : new long[][] {{64, 32, 2, 2}, {16, 48, 1, 4}, {9, 32, 2, 1}}) {
+        for (long[] shape : new long[][] {{64, 32, 2, 2}, {16, 48, 1, 4}, {9, 32, 2, 1}, {12, 16, 3, 3}}) {
             Torch.manualSeed(7);
             long c = shape[1];
             BatchNorm2d bn = BatchNorm2d.of(c);
@@ -145,7 +145,16 @@ class ConvolutionFormsTest {
             }
             org.bytedeco.pytorch.Tensor rm = torch.zeros(c), rv = torch.ones(c);
             assertThat(BatchNorm2d.smallPlanes(Tensor.wrap(x0))).as("through the channels-last copy").isTrue();
-            Tensor y = bn.call(Tensor.wrap(x));
+            org.bytedeco.pytorch.Tensor below = x.mul(new org.bytedeco.pytorch.Scalar(1.0)); // a layer's output, not a leaf
+            boolean[] arrivedContiguous = {false}; // as it arrives (retain_grad and leaves store a contiguous copy)
+            org.bytedeco.pytorch.VoidTensorHook seen = new org.bytedeco.pytorch.VoidTensorHook() {
+                @Override public void call(org.bytedeco.pytorch.TensorBase g) {
+                    arrivedContiguous[0] = g.is_contiguous();
+                }
+            };
+            seen.retainReference();
+            below.register_hook(seen);
+            Tensor y = bn.call(Tensor.wrap(below));
             org.bytedeco.pytorch.Tensor gy = torch.randn(shape);
             y.handle().mul(gy).sum().backward();
             org.bytedeco.pytorch.Tensor want = torch.batch_norm(xr, new TensorOptional(wr), new TensorOptional(br), new TensorOptional(rm),
@@ -155,6 +164,8 @@ class ConvolutionFormsTest {
             assertThat(y.handle().is_contiguous()).as("contiguous result, " + what).isTrue();
             assertThat(relDiff(y.handle().detach(), want.detach())).as("output, " + what).isLessThan(1e-5);
             assertThat(relDiff(x.grad(), xr.grad())).as("input gradient, " + what).isLessThan(1e-5);
+            // the layer below gets its gradient in its own (contiguous) layout, not the copy's channels-last one
+            assertThat(arrivedContiguous[0]).as("input gradient contiguous, " + what).isTrue();
             assertThat(relDiff(bn.weight().grad().handle(), wr.grad())).as("weight gradient, " + what).isLessThan(1e-5);
             assertThat(relDiff(bn.bias().grad().handle(), br.grad())).as("bias gradient, " + what).isLessThan(1e-5);
             assertThat(relDiff(bn.runningVar().handle(), rv)).as("running variance, " + what).isLessThan(1e-6);
