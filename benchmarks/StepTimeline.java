@@ -82,7 +82,12 @@ public class StepTimeline {
         m.train(true);
         long[] shape = SeedModels.get(model).inputShape().clone();
         shape[0] = batch;
-        Tensor x = Tensor.randn(shape), y = Tensor.randint(10, batch);
+        Tensor x = Tensor.randn(shape);
+        long classes;
+        try (Torch.NoGrad g = Torch.noGrad()) {
+            classes = m.call(x).size(1); // targets drawn over the model's own classes
+        }
+        Tensor y = Tensor.randint(classes, batch);
         Optimizer opt = Sgd.of(0.06).on(m);
         List<Layer> ls = new ArrayList<>();
         leaves(m, ls);

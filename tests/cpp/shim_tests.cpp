@@ -363,11 +363,48 @@ static void max_pool_splits_over_threads_or_an_openmp_team() {
 #endif
 }
 
+static void dropout_mask_is_splitmix64_by_index() {
+  // Element i is the (i + 1)-th number of the sequential splitmix64 stream started at the seed (written out here
+  // independently of the shim's counter form): kept when its top 24 bits are below keep * 2^24.
+  const uint64_t seed = 0x1234ABCDULL;
+  const double keep = 0.7;
+  const int64_t n = 100003;
+  std::vector<float> want(static_cast<size_t>(n));
+  uint64_t state = seed;
+  const uint32_t threshold = static_cast<uint32_t>(std::llround(keep * 16777216.0));
+  for (int64_t i = 0; i < n; ++i) {
+    uint64_t z = (state += 0x9E3779B97F4A7C15ULL);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    z ^= z >> 31;
+    want[static_cast<size_t>(i)] = static_cast<uint32_t>(z >> 40) < threshold ? 1.0f / 0.7f : 0.0f;
+  }
+  int64_t kept = 0;
+  for (float v : want) kept += v != 0.0f;
+  // 5 sigma of a binomial(100003, 0.7): the reference itself is a fair coin
+  CHECK(std::fabs(static_cast<double>(kept) - 0.7 * n) < 5 * std::sqrt(n * 0.7 * 0.3));
+  for (int threads : {1, 2, 3}) {
+    std::vector<float> mask(static_cast<size_t>(n), -1.0f);
+    CHECK(t4j_dropout_mask_f32(mask.data(), n, keep, seed, threads) == T4J_OK);
+    CHECK(mask == want);
+  }
+  std::vector<float> other(static_cast<size_t>(n));
+  CHECK(t4j_dropout_mask_f32(other.data(), n, keep, seed + 1, 1) == T4J_OK);
+  CHECK(other != want);
+  float one[1] = {-1.0f};
+  CHECK(t4j_dropout_mask_f32(one, 1, 1.0, 5, 1) == T4J_OK && one[0] == 1.0f);  // keep 1: every element kept
+  CHECK(t4j_dropout_mask_f32(nullptr, 1, 0.5, 5, 1) == T4J_BAD_ARGUMENT);
+  CHECK(t4j_dropout_mask_f32(one, -1, 0.5, 5, 1) == T4J_BAD_ARGUMENT);
+  CHECK(t4j_dropout_mask_f32(one, 1, 0.0, 5, 1) == T4J_BAD_ARGUMENT);
+  CHECK(t4j_dropout_mask_f32(one, 1, 1.5, 5, 1) == T4J_BAD_ARGUMENT);
+}
+
 int main() {
   max_pool_splits_over_threads_or_an_openmp_team();
   max_pool_picks_the_first_maximum();
   adam_step_matches_the_formula();
   conv_grad_input_matches_the_definition();
+  dropout_mask_is_splitmix64_by_index();
   fuzzer_findings_stay_fixed();
   pipeline_writes_either_layout();
   hwc_to_chw_normalised();

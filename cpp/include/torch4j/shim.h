@@ -133,6 +133,12 @@ TORCH4J_API int t4j_adam_step_f32(float* param, const float* grad, float* exp_av
 TORCH4J_API int t4j_conv2d_grad_input_f32(const float* grad_output, const float* weight, float* grad_input,
                                           const int64_t* geometry, int threads);
 
+/* Dropout's scaled mask: each of the n floats is 1/keep with probability keep (to 2^-24), else 0, from a counter-based
+ * hash of (seed, index): the same mask for the same seed whatever the thread count. threads <= 0 uses all cores; the
+ * work goes to the calling thread's OpenMP team as in t4j_max_pool2d_f32. Returns T4J_OK, or T4J_BAD_ARGUMENT (a null
+ * mask, a negative n, keep outside (0, 1]). */
+TORCH4J_API int t4j_dropout_mask_f32(float* mask, int64_t n, double keep, uint64_t seed, int threads);
+
 /* 1 when the shim's tensor operations (max pooling) split their work over the calling thread's OpenMP team, the
  * runtime libtorch has loaded (libgomp.so.1 on Linux); 0 when they start threads of their own. */
 TORCH4J_API int t4j_uses_openmp_team(void);

@@ -83,6 +83,9 @@ public final class NativeShim {
             @Cast("const float*") Pointer weight, @Cast("float*") Pointer gradInput, @Cast("const int64_t*") LongPointer geometry,
             int threads);
 
+    public static native int t4j_dropout_mask_f32(@Cast("float*") Pointer mask, long n, double keep, @Cast("uint64_t") long seed,
+            int threads);
+
     public static native @Cast("const char*") BytePointer t4j_version();
 
     public static native int t4j_uses_openmp_team();

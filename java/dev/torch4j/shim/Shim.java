@@ -239,4 +239,13 @@ public final class Shim {
             return NativeShim.t4j_conv2d_grad_input_f32(gradOutput, weight, gradInput, g, threads) == NativeShim.OK;
         }
     }
+
+    /**
+     * Dropout's scaled mask into {@code n} contiguous floats: 1/keep with probability keep, else 0, the same for the
+     * same {@code seed} whatever the thread count. False when the shim is missing (the caller then draws through libtorch).
+     */
+    public static boolean dropoutMask(Pointer mask, long n, double keep, long seed, int threads) {
+        if (!available()) return false;
+        return NativeShim.t4j_dropout_mask_f32(mask, n, keep, seed, threads) == NativeShim.OK;
+    }
 }
