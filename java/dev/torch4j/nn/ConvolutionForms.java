@@ -38,7 +38,21 @@ final class ConvolutionForms {
         long rows = Math.min(h, kh - padding[0]), cols = Math.min(w, kw - padding[1]);
         if (rows <= 0 || cols <= 0) return null; // every tap on padding: leave the zero output to libtorch
         Tensor inputs = rows == h && cols == w ? x : x.narrow(2, 0, rows).narrow(3, 0, cols);
-        Tensor taps = weight.narrow(2, padding[0], rows).narrow(3, padding[1], cols);
-        return F.linear(inputs.reshape(x.size(0), -1), taps.reshape(out, -1), bias).reshape(x.size(0), out, 1, 1);
+        return F.linear(inputs.reshape(x.size(0), -1), taps(weight, padding, rows, cols), bias).reshape(x.size(0), out, 1, 1);
+    }
+
+    /**
+     * The weight's taps rows x cols from (padding[0], padding[1]) as an [out, in * rows * cols] matrix, in the order of
+     * the input's flattened window. One index_select over the flattened taps: the same slice cut by narrow + reshape is
+     * a strided copy with two-float runs, 0.7-1.3 ms against 0.10 ms on s0-catdog's [384, 192, 3, 3] weight.
+     */
+    private static Tensor taps(Tensor weight, long[] padding, long rows, long cols) {
+        long out = weight.size(0), in = weight.size(1), kh = weight.size(2), kw = weight.size(3);
+        if (rows == kh && cols == kw) return weight.reshape(out, -1); // every tap: a view
+        long[] index = new long[(int) (rows * cols)];
+        for (int r = 0; r < rows; r++) for (int c = 0; c < cols; c++) index[(int) (r * cols + c)] = (padding[0] + r) * kw + padding[1] + c;
+        Tensor flat = weight.reshape(out, in, kh * kw), at = Tensor.of(index, index.length);
+        Tensor picked = Tensor.call(() -> org.bytedeco.pytorch.global.torch.index_select(flat.handle(), 2, at.handle()));
+        return picked.reshape(out, -1);
     }
 }
