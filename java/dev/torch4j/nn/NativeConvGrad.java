@@ -66,6 +66,16 @@ final class NativeConvGrad {
         return y;
     }
 
+    /**
+     * Whether the weight gradient is asked of oneDNN on channels-last copies: with 6-12 input channels its
+     * channels-last kernel, copies included, took 0.30-0.81 ms against 0.40-2.2 ms contiguous (s0-cnn's 8->16 at 7x7,
+     * s0-catdog's 6->12 at 64x64 and 12->24 at 32x32); even at 4 channels, slower at 16 and more
+     * (benchmarks/WeightGradLayoutProbe.java).
+     */
+    static boolean weightGradChannelsLast(long inChannels) {
+        return inChannels >= 6 && inChannels <= 12;
+    }
+
     /** One convolution call: the geometry and the handles its gradients need. */
     private static final class Call extends HookedBackward {
         final long[] geometry, stride, padding;
@@ -98,10 +108,14 @@ final class NativeConvGrad {
             org.bytedeco.pytorch.Tensor gw = none, gb = none;
             try (BoolPointer mask = new BoolPointer(3)) {
                 mask.put(0, false).put(1, weightGrad).put(2, biasGrad);
-                T_TensorTensorTensor_T r = torch.convolution_backward(gy, input, weight, new long[] {geometry[4]}, stride,
+                boolean cl = weightGradChannelsLast(geometry[1]);
+                org.bytedeco.pytorch.Tensor g = cl ? gy.contiguous(torch.MemoryFormat.ChannelsLast) : gy,
+                        in = cl ? input.contiguous(torch.MemoryFormat.ChannelsLast) : input,
+                        wt = cl ? weight.contiguous(torch.MemoryFormat.ChannelsLast) : weight;
+                T_TensorTensorTensor_T r = torch.convolution_backward(g, in, wt, new long[] {geometry[4]}, stride,
                         padding, new long[] {1, 1}, false, new long[] {0, 0}, 1, mask);
-                // copies of the handles: the tuple's are references into it
-                if (weightGrad) gw = new org.bytedeco.pytorch.Tensor(r.get1());
+                // copies of the handles: the tuple's are references into it; the weight's gradient in the weight's layout
+                if (weightGrad) gw = cl ? r.get1().contiguous() : new org.bytedeco.pytorch.Tensor(r.get1());
                 if (biasGrad) gb = new org.bytedeco.pytorch.Tensor(r.get2());
             }
             return new TensorVector(gx, gw, gb);

@@ -65,6 +65,10 @@ class ConvolutionFormsTest {
         checkConv(true, 16, 32, 3, 2, 1, false, 60, 4, 4);   // no bias
         checkConv(true, 3, 5, 5, 3, 2, true, 200, 11, 10);   // stride 3, kernel 5, odd sizes
         checkConv(true, 6, 4, 3, 2, 0, true, 400, 9, 7);     // no padding, non-square
+        checkConv(true, 8, 16, 3, 2, 1, true, 64, 7, 7);     // s0-cnn's third layer: weight gradient on channels-last copies
+        checkConv(true, 12, 24, 3, 2, 1, false, 8, 32, 32);  // s0-catdog's third, no bias
+        assertThat(NativeConvGrad.weightGradChannelsLast(8) && NativeConvGrad.weightGradChannelsLast(12)).isTrue();
+        assertThat(NativeConvGrad.weightGradChannelsLast(4) || NativeConvGrad.weightGradChannelsLast(16)).isFalse();
         checkConv(false, 4, 8, 3, 2, 1, true, 6, 14, 14);    // too little work for the hooks: libtorch's backward
         checkConv(false, 4, 8, 3, 1, 1, true, 80, 14, 14);   // stride 1: libtorch's backward
     }
