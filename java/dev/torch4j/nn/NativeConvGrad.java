@@ -48,7 +48,7 @@ final class NativeConvGrad {
         if (w.numel() > MAX_WEIGHTS) return null;
         long oh = (h + 2 * padding[0] - kh) / stride[0] + 1, ow = (wd + 2 * padding[1] - kw) / stride[1] + 1;
         if (h + 2 * padding[0] < kh || wd + 2 * padding[1] < kw || oh * ow < 4 || !Shim.available()) return null;
-        // the hooks cost ~30 us per call (s0-cnn at batch 8: 1.66-1.69 ms per step against 1.58-1.59 without); below
+        // the path (carrier, kept handles, hooks, the split backward) costs ~30 us per call (s0-cnn at batch 8: 1.66-1.69 ms per step against 1.58-1.59 without); below
         // ~1M multiply-adds oneDNN's overhead is no larger than that
         if (n * oh * ow * o * c * kh * kw < MIN_MACS) return null;
         Call call = new Call(new long[] {n, c, h, wd, o, kh, kw, oh, ow, stride[0], stride[1], padding[0], padding[1]},
