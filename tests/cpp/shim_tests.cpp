@@ -296,6 +296,108 @@ static void conv_grad_input_matches_the_definition() {
   CHECK(t4j_conv2d_grad_input_f32(gy1, w1, out, negative_pad, 1) == T4J_BAD_ARGUMENT);
 }
 
+// The convolution and its weight/bias gradients by their definitions (double sums), for the few-channel kernels.
+static void conv_by_definition(const std::vector<float>& x, const std::vector<float>& w, const std::vector<float>& b,
+                               const int64_t* g, std::vector<double>& y) {
+  const int64_t n = g[0], c = g[1], h = g[2], wd = g[3], o = g[4], kh = g[5], kw = g[6], oh = g[7], ow = g[8];
+  y.assign(static_cast<size_t>(n * o * oh * ow), 0.0);
+  for (int64_t s = 0; s < n; ++s)
+    for (int64_t k = 0; k < o; ++k)
+      for (int64_t yy = 0; yy < oh; ++yy)
+        for (int64_t xx = 0; xx < ow; ++xx) {
+          double sum = b[static_cast<size_t>(k)];
+          for (int64_t ch = 0; ch < c; ++ch)
+            for (int64_t i = 0; i < kh; ++i)
+              for (int64_t j = 0; j < kw; ++j) {
+                const int64_t iy = yy * g[9] - g[11] + i, ix = xx * g[10] - g[12] + j;
+                if (iy < 0 || iy >= h || ix < 0 || ix >= wd) continue;
+                sum += static_cast<double>(x[static_cast<size_t>(((s * c + ch) * h + iy) * wd + ix)]) *
+                       w[static_cast<size_t>(((k * c + ch) * kh + i) * kw + j)];
+              }
+          y[static_cast<size_t>(((s * o + k) * oh + yy) * ow + xx)] = sum;
+        }
+}
+
+static void few_channel_conv_matches_the_definition() {
+  // By hand: one 3x3 input x[i][j] = 3 * i + j, weights all 1 except w[1][1] = 2, bias 0.5, kernel 3 stride 2
+  // padding 1 -> 2x2. Output (0,0) sees rows/cols 0..1 (values 0, 1, 3, 4), x[0][0] through the centre tap:
+  // 0 * 2 + 1 + 3 + 4 + 0.5 = 8.5; output (1,1) sees rows/cols 1..2 (4, 5, 7, 8), x[2][2] through the centre: 4 + 5 + 7 + 16 + 0.5 = 32.5.
+  const float x1[9] = {0, 1, 2, 3, 4, 5, 6, 7, 8}, w1[9] = {1, 1, 1, 1, 2, 1, 1, 1, 1}, b1[1] = {0.5f};
+  const int64_t g1[13] = {1, 1, 3, 3, 1, 3, 3, 2, 2, 2, 2, 1, 1};
+  float y1[4];
+  CHECK(t4j_conv2d_few_channels_f32(x1, w1, b1, y1, g1, 1) == T4J_OK);
+  CHECK(y1[0] == 8.5f && y1[3] == 32.5f);
+  // its weight gradient for output gradients 1 at (0,0) only is the window output (0,0) saw: tap (1,1) -> x[0][0] = 0,
+  // tap (2,2) -> x[1][1] = 4, tap (0,0) -> padding; the bias gradient is the sum of the output gradients
+  const float gy1[4] = {1, 0, 0, 0};
+  float gw1[9], gb1[1];
+  CHECK(t4j_conv2d_few_channels_grad_weight_f32(x1, gy1, gw1, gb1, g1, 1) == T4J_OK);
+  CHECK(gw1[4] == 0.0f && gw1[8] == 4.0f && gw1[0] == 0.0f && gw1[5] == 1.0f && gb1[0] == 1.0f);
+  // against the definition on random values: strides 1-3, paddings, odd sizes, 1-4 channels in, 1-9 out, threads 1-3
+  const int64_t cases[][13] = {
+      {3, 1, 28, 28, 4, 3, 3, 14, 14, 2, 2, 1, 1}, {2, 3, 17, 16, 6, 3, 3, 9, 8, 2, 2, 1, 1},
+      {2, 1, 28, 28, 16, 5, 5, 28, 28, 1, 1, 2, 2}, {2, 3, 20, 19, 9, 3, 3, 18, 17, 1, 1, 0, 0},
+      {2, 2, 11, 13, 5, 5, 3, 4, 7, 3, 2, 2, 1}, {1, 4, 7, 7, 1, 7, 7, 1, 1, 2, 2, 0, 0},
+      {3, 1, 5, 6, 3, 1, 1, 3, 3, 2, 2, 0, 0}};
+  uint32_t seed = 777;
+  auto next = [&seed] { seed = seed * 1664525u + 1013904223u; return static_cast<float>(seed >> 8) / 16777216.0f - 0.5f; };
+  for (const auto& g : cases) {
+    const size_t xs = static_cast<size_t>(g[0] * g[1] * g[2] * g[3]), ws = static_cast<size_t>(g[4] * g[1] * g[5] * g[6]),
+                 ys = static_cast<size_t>(g[0] * g[4] * g[7] * g[8]);
+    std::vector<float> x(xs), w(ws), b(static_cast<size_t>(g[4])), gy(ys);
+    for (float& v : x) v = next();
+    for (float& v : w) v = next();
+    for (float& v : b) v = next();
+    for (float& v : gy) v = next();
+    std::vector<double> want;
+    conv_by_definition(x, w, b, g, want);
+    // the weight gradient by definition: the same sums with gy in the output's place
+    std::vector<double> want_gw(ws, 0.0), want_gb(b.size(), 0.0);
+    const int64_t c = g[1], h = g[2], wd = g[3], o = g[4], kh = g[5], kw = g[6], oh = g[7], ow = g[8];
+    for (int64_t s = 0; s < g[0]; ++s)
+      for (int64_t k = 0; k < o; ++k)
+        for (int64_t yy = 0; yy < oh; ++yy)
+          for (int64_t xx = 0; xx < ow; ++xx) {
+            const double d = gy[static_cast<size_t>(((s * o + k) * oh + yy) * ow + xx)];
+            want_gb[static_cast<size_t>(k)] += d;
+            for (int64_t ch = 0; ch < c; ++ch)
+              for (int64_t i = 0; i < kh; ++i)
+                for (int64_t j = 0; j < kw; ++j) {
+                  const int64_t iy = yy * g[9] - g[11] + i, ix = xx * g[10] - g[12] + j;
+                  if (iy < 0 || iy >= h || ix < 0 || ix >= wd) continue;
+                  want_gw[static_cast<size_t>(((k * c + ch) * kh + i) * kw + j)] +=
+                      d * x[static_cast<size_t>(((s * c + ch) * h + iy) * wd + ix)];
+                }
+          }
+    for (int threads : {1, 2, 3}) {
+      std::vector<float> y(ys, 99.0f), gw(ws, 99.0f), gb(b.size(), 99.0f);
+      CHECK(t4j_conv2d_few_channels_f32(x.data(), w.data(), b.data(), y.data(), g, threads) == T4J_OK);
+      CHECK(t4j_conv2d_few_channels_grad_weight_f32(x.data(), gy.data(), gw.data(), gb.data(), g, threads) == T4J_OK);
+      double worst = 0, worst_gw = 0, worst_gb = 0;
+      for (size_t i = 0; i < ys; ++i) worst = std::max(worst, std::fabs(y[i] - want[i]));
+      for (size_t i = 0; i < ws; ++i) worst_gw = std::max(worst_gw, std::fabs(gw[i] - want_gw[i]));
+      for (size_t i = 0; i < b.size(); ++i) worst_gb = std::max(worst_gb, std::fabs(gb[i] - want_gb[i]));
+      CHECK(worst < 1e-5 && worst_gw < 1e-3 && worst_gb < 1e-4);
+    }
+    // without a bias: the sums alone; only one gradient asked: the other left alone
+    std::vector<float> y(ys), gb_only(b.size()), gw_only(ws, 0.0f);
+    CHECK(t4j_conv2d_few_channels_f32(x.data(), w.data(), nullptr, y.data(), g, 2) == T4J_OK);
+    CHECK(std::fabs(y[0] - (want[0] - b[0])) < 1e-5);
+    CHECK(t4j_conv2d_few_channels_grad_weight_f32(x.data(), gy.data(), nullptr, gb_only.data(), g, 2) == T4J_OK);
+    CHECK(std::fabs(gb_only[0] - want_gb[0]) < 1e-4);
+    CHECK(t4j_conv2d_few_channels_grad_weight_f32(x.data(), gy.data(), gw_only.data(), nullptr, g, 2) == T4J_OK);
+    CHECK(std::fabs(gw_only[0] - want_gw[0]) < 1e-3);
+  }
+  // refused: null buffers, no gradient asked, an output size that is not the convolution's, padding not below the kernel
+  float out[9];
+  CHECK(t4j_conv2d_few_channels_f32(nullptr, w1, b1, out, g1, 1) == T4J_BAD_ARGUMENT);
+  CHECK(t4j_conv2d_few_channels_grad_weight_f32(x1, gy1, nullptr, nullptr, g1, 1) == T4J_BAD_ARGUMENT);
+  const int64_t wrong_size[13] = {1, 1, 3, 3, 1, 3, 3, 3, 3, 2, 2, 1, 1};
+  CHECK(t4j_conv2d_few_channels_f32(x1, w1, b1, out, wrong_size, 1) == T4J_BAD_ARGUMENT);
+  const int64_t wide_pad[13] = {1, 1, 3, 3, 1, 1, 1, 3, 3, 2, 2, 1, 1};
+  CHECK(t4j_conv2d_few_channels_f32(x1, w1, b1, out, wide_pad, 1) == T4J_BAD_ARGUMENT);
+}
+
 static void max_pool_picks_the_first_maximum() {
   // One 4x4 plane, hand-computed. Kernel 2 stride 2: windows {1,3,2,3} -> 3 at index 1 (the first 3);
   // {0,0,0,0} -> 0 at 2 (the first); {5,NaN,4,9} -> NaN at 9; {-inf x4} -> -inf at 10 (the window's first).
@@ -404,6 +506,7 @@ int main() {
   max_pool_picks_the_first_maximum();
   adam_step_matches_the_formula();
   conv_grad_input_matches_the_definition();
+  few_channel_conv_matches_the_definition();
   dropout_mask_is_splitmix64_by_index();
   fuzzer_findings_stay_fixed();
   pipeline_writes_either_layout();

@@ -133,6 +133,24 @@ TORCH4J_API int t4j_adam_step_f32(float* param, const float* grad, float* exp_av
 TORCH4J_API int t4j_conv2d_grad_input_f32(const float* grad_output, const float* weight, float* grad_input,
                                           const int64_t* geometry, int threads);
 
+/* A 2-D convolution (dilation 1, one group) for inputs of few channels, NCHW float32, as PyTorch's conv2d computes it
+ * up to rounding: y[n][o][oy][ox] = bias[o] + sum over c, i, j of weight[o][c][i][j] * x[n][c][oy * stride_h - pad_h + i]
+ * [ox * stride_w - pad_w + j] (zero outside x). geometry as in t4j_conv2d_grad_input_f32; padding below the kernel size.
+ * bias may be NULL. y is overwritten. Meant for 1-4 input channels (a network's first layer): the cost per sample
+ * grows with in_c * stride_h * stride_w. threads <= 0 uses all cores; samples go to the calling thread's OpenMP team as
+ * in t4j_max_pool2d_f32. Returns T4J_OK, or T4J_BAD_ARGUMENT (a null buffer, a non-positive size, a padding that
+ * is negative or not below the kernel, an output size that does not match). */
+TORCH4J_API int t4j_conv2d_few_channels_f32(const float* x, const float* weight, const float* bias, float* y,
+                                            const int64_t* geometry, int threads);
+
+/* The weight and bias gradients of t4j_conv2d_few_channels_f32's convolution from its output gradient:
+ * grad_weight[o][c][i][j] = sum over n, oy, ox of grad_output[n][o][oy][ox] * x[n][c][oy * stride_h - pad_h + i]
+ * [ox * stride_w - pad_w + j], grad_bias[o] = sum of grad_output[n][o]; each summed in double per thread, the threads'
+ * sums added in a fixed order. Either output may be NULL (not both); both are overwritten. Returns as
+ * t4j_conv2d_few_channels_f32. */
+TORCH4J_API int t4j_conv2d_few_channels_grad_weight_f32(const float* x, const float* grad_output, float* grad_weight,
+                                                        float* grad_bias, const int64_t* geometry, int threads);
+
 /* Dropout's scaled mask: each of the n floats is 1/keep with probability keep (to 2^-24), else 0, from a counter-based
  * hash of (seed, index): the same mask for the same seed whatever the thread count. threads <= 0 uses all cores; the
  * work goes to the calling thread's OpenMP team as in t4j_max_pool2d_f32. Returns T4J_OK, or T4J_BAD_ARGUMENT (a null

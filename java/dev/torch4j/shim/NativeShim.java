@@ -83,6 +83,13 @@ public final class NativeShim {
             @Cast("const float*") Pointer weight, @Cast("float*") Pointer gradInput, @Cast("const int64_t*") LongPointer geometry,
             int threads);
 
+    public static native int t4j_conv2d_few_channels_f32(@Cast("const float*") Pointer x, @Cast("const float*") Pointer weight,
+            @Cast("const float*") Pointer bias, @Cast("float*") Pointer y, @Cast("const int64_t*") LongPointer geometry, int threads);
+
+    public static native int t4j_conv2d_few_channels_grad_weight_f32(@Cast("const float*") Pointer x,
+            @Cast("const float*") Pointer gradOutput, @Cast("float*") Pointer gradWeight, @Cast("float*") Pointer gradBias,
+            @Cast("const int64_t*") LongPointer geometry, int threads);
+
     public static native int t4j_dropout_mask_f32(@Cast("float*") Pointer mask, long n, double keep, @Cast("uint64_t") long seed,
             int threads);
 

@@ -241,6 +241,27 @@ public final class Shim {
     }
 
     /**
+     * A convolution of an input with few channels (t4j_conv2d_few_channels_f32): NCHW float32 buffers, {@code bias}
+     * may be null. False when the shim is missing or refuses the geometry.
+     */
+    public static boolean conv2dFewChannels(Pointer x, Pointer weight, Pointer bias, Pointer y, long[] geometry, int threads) {
+        if (!available()) return false;
+        try (org.bytedeco.javacpp.LongPointer g = new org.bytedeco.javacpp.LongPointer(geometry)) {
+            return NativeShim.t4j_conv2d_few_channels_f32(x, weight, bias, y, g, threads) == NativeShim.OK;
+        }
+    }
+
+    /** The weight and bias gradients of {@link #conv2dFewChannels} (either may be null, not both). */
+    public static boolean conv2dFewChannelsGradWeight(Pointer x, Pointer gradOutput, Pointer gradWeight, Pointer gradBias,
+            long[] geometry, int threads) {
+        if (!available()) return false;
+        try (org.bytedeco.javacpp.LongPointer g = new org.bytedeco.javacpp.LongPointer(geometry)) {
+            return NativeShim.t4j_conv2d_few_channels_grad_weight_f32(x, gradOutput, gradWeight, gradBias, g, threads)
+                    == NativeShim.OK;
+        }
+    }
+
+    /**
      * Dropout's scaled mask into {@code n} contiguous floats: 1/keep with probability keep, else 0, the same for the
      * same {@code seed} whatever the thread count. False when the shim is missing (the caller then draws through libtorch).
      */
