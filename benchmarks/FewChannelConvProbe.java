@@ -2,7 +2,8 @@
 // kernels (t4j_conv2d_few_channels_f32 and its weight gradient): forward, and weight + bias gradient without the
 // input's. The batch sizes are bench's. 2 threads, median of 40, three interleaved rounds; the largest difference
 // from libtorch's values is printed too.
-//   java -cp 'target/classes:target/lib/*' benchmarks/FewChannelConvProbe.java [ROUNDS]
+//   java -cp 'target/classes:target/lib/*' benchmarks/FewChannelConvProbe.java [ROUNDS [deeper]]
+// (deeper: the stride-2 layers above the first, to see where the kernels stop paying)
 import dev.torch4j.shim.Shim;
 import org.bytedeco.javacpp.*;
 import org.bytedeco.pytorch.*;
@@ -25,6 +26,9 @@ public class FewChannelConvProbe {
             {"s0-cnn 1", 512, 1, 28, 4, 3, 2, 1}, {"s0-catdog 1", 32, 3, 128, 6, 3, 2, 1}, {"s1-a 1", 100, 1, 28, 16, 5, 1, 2},
             {"s1-c 1", 100, 1, 28, 16, 5, 1, 0}, {"s2 1", 64, 1, 28, 32, 3, 1, 0}, {"s3 1", 64, 1, 28, 6, 5, 1, 0},
             {"s4 1", 128, 1, 28, 32, 3, 1, 1}, {"s2-cat 1", 32, 3, 150, 32, 3, 1, 0}, {"resnet18 1", 16, 3, 224, 64, 7, 2, 3}};
+        if (a.length > 1 && a[1].equals("deeper")) cases = new Object[][] { // the stride-2 layers above the first
+            {"s0-cnn 2", 512, 4, 14, 8, 3, 2, 1}, {"s0-cnn 3", 512, 8, 7, 16, 3, 2, 1}, {"s0-cnn 4", 512, 16, 4, 32, 3, 2, 1},
+            {"s0-catdog 2", 32, 6, 64, 12, 3, 2, 1}, {"s0-catdog 3", 32, 12, 32, 24, 3, 2, 1}};
         for (int r = 0; r < rounds; r++) for (Object[] cs : cases) {
             long n = (int) cs[1], c = (int) cs[2], h = (int) cs[3], o = (int) cs[4], k = (int) cs[5], s = (int) cs[6], p = (int) cs[7];
             long oh = (h + 2 * p - k) / s + 1;

@@ -5,8 +5,8 @@ import dev.torch4j.tensor.Tensor;
 
 /**
  * The ways torch4j computes a 2-d convolution other than libtorch's plain call, tried in order by {@link F#conv2d}:
- * a 1x1 output as one matrix product, then a strided convolution whose input gradient the shim computes
- * ({@link NativeConvGrad}). Each returns null where its rule does not apply; libtorch convolves then.
+ * a 1x1 output as one matrix product, then an input of few channels convolved by the shim ({@link FewChannelConv}),
+ * then a strided convolution whose input gradient the shim computes ({@link NativeConvGrad}). Each returns null where its rule does not apply; libtorch convolves then.
  */
 final class ConvolutionForms {
     /** {@code -Dtorch4j.denseOneByOne=false}: 1x1 outputs through libtorch's convolution too (an A/B switch). */
@@ -18,6 +18,7 @@ final class ConvolutionForms {
     static Tensor conv2d(Tensor x, Tensor weight, Tensor bias, long[] stride, long[] padding, long[] dilation, long groups) {
         if (x.dim() != 4 || weight.dim() != 4 || stride.length != 2 || padding.length != 2 || dilation.length != 2) return null;
         Tensor y = matrixProduct(x, weight, bias, stride, padding, dilation, groups);
+        if (y == null) y = FewChannelConv.conv2d(x, weight, bias, stride, padding, dilation, groups);
         return y != null ? y : NativeConvGrad.conv2d(x, weight, bias, stride, padding, dilation, groups);
     }
 

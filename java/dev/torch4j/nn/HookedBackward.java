@@ -21,7 +21,7 @@ import org.bytedeco.pytorch.global.torch;
  * the node may call them, i.e. while the graph holds {@link #carrier}'s product (a parameter times a one-element
  * tensor over memory of ours, equal to the parameter to the bit): its backward runs after the hooked node's, and the
  * token is freed when it has run or the graph is dropped. The token's deleter then lets the call go.
- * Used by NativeConvGrad; meant for any backward the shim computes better than libtorch.
+ * Used by NativeConvGrad and FewChannelConv; meant for any backward the shim computes better than libtorch.
  */
 abstract class HookedBackward {
     /** Calls whose graph still holds their token, by the token's address. */
@@ -99,8 +99,18 @@ abstract class HookedBackward {
 
     /** Hooks the operation's backward node (the output's grad_fn). */
     final void attach(Node node) {
-        node.add_pre_hook(pre);
-        node.add_post_hook(post);
+        attach(node, node);
+    }
+
+    /**
+     * Hooks two nodes of one chain: {@code first} (the output's grad_fn) keeps the output's gradient and computes
+     * nothing, {@code last} (further down, nearer the parameters) returns {@link #gradients} for its inputs. The nodes
+     * between them must pass an undefined gradient on (libtorch's formulas do). Used where the output comes from the
+     * shim and the graph is a carrier of our own (FewChannelConv).
+     */
+    final void attach(Node first, Node last) {
+        first.add_pre_hook(pre);
+        last.add_post_hook(post);
     }
 
     /** One more reference: a closing scope drops its own and leaves {@code p} alone. */

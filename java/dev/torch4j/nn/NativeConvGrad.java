@@ -52,14 +52,10 @@ final class NativeConvGrad {
         // ~1M multiply-adds oneDNN's overhead is no larger than that
         if (n * oh * ow * o * c * kh * kw < MIN_MACS) return null;
         Call call = new Call(new long[] {n, c, h, wd, o, kh, kw, oh, ow, stride[0], stride[1], padding[0], padding[1]},
-                stride, padding, weightGrad, biasGrad);
+                stride, padding, weightGrad, biasGrad, t, w);
         // the carrier is the weight to the bit (times one); its backward node holds the call's token
         org.bytedeco.pytorch.Tensor scaled = weightGrad ? call.carrier(w) : w;
         org.bytedeco.pytorch.Tensor b = bias == null ? null : biasGrad && !weightGrad ? call.carrier(bias.handle()) : bias.handle();
-        call.input = call.keep(t);
-        call.weight = call.keep(w); // not the carrier: its node holds the token, and the token must go with the graph
-        call.inputVersion = t._version();
-        call.weightVersion = w._version();
         Tensor y = Tensor.call(() -> torch.conv2d(t, scaled, b == null ? new TensorOptional() : new TensorOptional(b), stride,
                 padding, dilation, 1));
         call.attach(y.handle().grad_fn());
@@ -77,28 +73,14 @@ final class NativeConvGrad {
     }
 
     /** One convolution call: the geometry and the handles its gradients need. */
-    private static final class Call extends HookedBackward {
-        final long[] geometry, stride, padding;
-        final boolean weightGrad, biasGrad;
-        org.bytedeco.pytorch.Tensor input, weight;
-        long inputVersion, weightVersion;
-
-        Call(long[] geometry, long[] stride, long[] padding, boolean weightGrad, boolean biasGrad) {
-            this.geometry = geometry;
-            this.stride = stride;
-            this.padding = padding;
-            this.weightGrad = weightGrad;
-            this.biasGrad = biasGrad;
+    private static final class Call extends ConvolutionCall {
+        Call(long[] geometry, long[] stride, long[] padding, boolean weightGrad, boolean biasGrad,
+             org.bytedeco.pytorch.Tensor input, org.bytedeco.pytorch.Tensor weight) {
+            super(geometry, stride, padding, weightGrad, biasGrad, input, weight);
         }
 
         @Override TensorVector gradients(org.bytedeco.pytorch.Tensor gy) {
-            // as libtorch refuses a saved tensor changed in place since the forward (its version counter moved)
-            if (input._version() != inputVersion || weight._version() != weightVersion) {
-                throw new IllegalStateException("a convolution's input or weight was modified by an in-place operation between "
-                        + "the forward and the backward (" + (input._version() != inputVersion ? "input" : "weight")
-                        + " version " + (input._version() != inputVersion ? inputVersion + " -> " + input._version()
-                        : weightVersion + " -> " + weight._version()) + "); its gradient would be computed from the new values");
-            }
+            checkUnchanged();
             gy = gy.contiguous();
             org.bytedeco.pytorch.Tensor none = new org.bytedeco.pytorch.Tensor();
             org.bytedeco.pytorch.Tensor gx = torch.empty_like(input);
