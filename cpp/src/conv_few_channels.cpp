@@ -106,6 +106,30 @@ struct Layout {
 // column b + j * sw of a row goes to column j of phase b; no division in the loops (a 64-bit one costs more than
 // the whole copy of an element).
 void split_phases(const float* x, float* phases, const Geometry& g, const Layout& l) {
+  if (g.sw == 2) {
+    // both column phases in one pass over each row: input column 2q goes to phase pw % 2 at q + pw / 2, column
+    // 2q + 1 to phase (pw + 1) % 2 at q + (pw + 1) / 2 (a pair-wise de-interleave the compiler vectorises)
+    const int64_t even_b = g.pw % 2, even_j = g.pw / 2, odd_b = (g.pw + 1) % 2, odd_j = (g.pw + 1) / 2, pairs = g.in_w / 2;
+    for (int64_t c = 0; c < g.in_c; ++c) {
+      int64_t a = g.ph % g.sh, row = g.ph / g.sh;
+      for (int64_t iy = 0; iy < g.in_h; ++iy) {
+        const float* __restrict src = x + (c * g.in_h + iy) * g.in_w;
+        float* base = phases + (c * l.phases + a * g.sw) * l.phase + row * l.pitch;
+        float* __restrict even = base + even_b * l.phase + even_j;
+        float* __restrict odd = base + odd_b * l.phase + odd_j;
+        for (int64_t q = 0; q < pairs; ++q) {
+          even[q] = src[2 * q];
+          odd[q] = src[2 * q + 1];
+        }
+        if (g.in_w % 2) even[pairs] = src[2 * pairs];
+        if (++a == g.sh) {
+          a = 0;
+          ++row;
+        }
+      }
+    }
+    return;
+  }
   for (int64_t b = 0; b < g.sw; ++b) {
     // the phase's columns j whose input column ix = b + j * sw - pw lies in [0, in_w)
     const int64_t j0 = b >= g.pw ? 0 : (g.pw - b + g.sw - 1) / g.sw, ix0 = b + j0 * g.sw - g.pw;
@@ -117,8 +141,6 @@ void split_phases(const float* x, float* phases, const Geometry& g, const Layout
         float* dst = phases + (c * l.phases + a * g.sw + b) * l.phase + row * l.pitch + j0;
         if (g.sw == 1) {
           std::memcpy(dst, src, static_cast<size_t>(count) * sizeof(float));
-        } else if (g.sw == 2) {
-          for (int64_t j = 0; j < count; ++j) dst[j] = src[2 * j];
         } else {
           for (int64_t j = 0; j < count; ++j) dst[j] = src[j * g.sw];
         }
