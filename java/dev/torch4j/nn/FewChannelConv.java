@@ -54,6 +54,7 @@ final class FewChannelConv {
         if (grad && t.requires_grad()) return null; // the input's gradient: libtorch's (or NativeConvGrad's)
         long n = t.size(0), c = t.size(1), h = t.size(2), wd = t.size(3), o = w.size(0), kh = w.size(2), kw = w.size(3);
         if (c > MAX_INPUT_CHANNELS || w.size(1) != c || n == 0 || (b != null && b.size(0) != o)) return null; // libtorch reports a mismatch
+        if (stride[0] <= 0 || stride[1] <= 0 || padding[0] < 0 || padding[1] < 0) return null; // libtorch's message
         if (padding[0] >= kh || padding[1] >= kw || h + 2 * padding[0] < kh || wd + 2 * padding[1] < kw) return null;
         long oh = (h + 2 * padding[0] - kh) / stride[0] + 1, ow = (wd + 2 * padding[1] - kw) / stride[1] + 1;
         if (o > MAX_OUTPUTS && oh * ow < LARGE_PLANE) return null;
@@ -77,7 +78,9 @@ final class FewChannelConv {
         }
         org.bytedeco.pytorch.Tensor link = params.narrow(0, 0, 1);
         try (Scalar zero = new Scalar(0.0)) {
-            y.handle().add_(link, zero); // y + 0 * link: the same values, now an output of the graph
+            // y + 0 * link: the same values, now an output of the graph (a non-finite first weight, which makes output
+            // channel 0 non-finite anyway, would make every channel NaN here: a run that far gone has diverged)
+            y.handle().add_(link, zero);
         }
         call.attach(y.handle().grad_fn(), params.grad_fn());
         return y;

@@ -93,6 +93,8 @@ class FewChannelConvTest {
         assertThat(FewChannelConv.conv2d(Tensor.randn(4, 1, 28, 28), first.weight(), first.bias(), s, p, new long[] {2, 2}, 1)).as("dilation").isNull();
         assertThat(FewChannelConv.conv2d(Tensor.randn(4, 1, 28, 28), first.weight(), first.bias(), s, new long[] {3, 3}, d, 1))
                 .as("padding not below the kernel").isNull();
+        assertThat(FewChannelConv.conv2d(Tensor.randn(4, 1, 28, 28), first.weight(), first.bias(), new long[] {0, 1}, p, d, 1))
+                .as("a zero stride: libtorch's message").isNull();
         assertThat(FewChannelConv.conv2d(Tensor.randn(4, 1, 28, 28).to(dev.torch4j.tensor.DType.FLOAT64), first.weight(), first.bias(), s, p, d, 1))
                 .as("float64").isNull();
         Conv2d rgb = Conv2d.of(3, 4, 3);
