@@ -5,17 +5,12 @@
 // stride-2 convolutions, in the shim").
 #include "torch4j/shim.h"
 
+#include "lanes.h"
 #include "parallel.h"
 
 #include <algorithm>
 #include <cstring>
 #include <vector>
-
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
-#define T4J_VECTOR_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
-#else
-#define T4J_VECTOR_CLONES
-#endif
 
 namespace {
 
@@ -23,26 +18,9 @@ struct Geometry {
   int64_t n, in_c, in_h, in_w, out_c, kh, kw, out_h, out_w, sh, sw, ph, pw;
 };
 
-constexpr int64_t LANES = 16;  // taps per chunk: one AVX-512 register, two AVX2 ones, four SSE ones
+using t4j::LANES;  // taps per chunk
+using t4j::Lanes;
 constexpr int64_t BLOCK = 4;   // output positions per chunk, sharing each weight load (s0..s3 below)
-#if (defined(__GNUC__) || defined(__clang__)) && !defined(T4J_PLAIN_LANES)
-// GCC/clang vector extension: each target clone lowers it to its own registers
-typedef float Lanes __attribute__((vector_size(LANES * sizeof(float))));
-#else
-// MSVC has no vector extension: the same arithmetic on an array, left to the compiler's vectoriser
-struct Lanes {
-  float v[LANES];
-  Lanes& operator+=(const Lanes& o) {
-    for (int64_t l = 0; l < LANES; ++l) v[l] += o.v[l];
-    return *this;
-  }
-  friend Lanes operator*(float a, const Lanes& b) {
-    Lanes r;
-    for (int64_t l = 0; l < LANES; ++l) r.v[l] = a * b.v[l];
-    return r;
-  }
-};
-#endif
 
 // One sample. wt holds the weights as [out_c][taps_pad] (tap-major, channel-minor, zero beyond kh * kw * in_c), so
 // that the contributions of BLOCK output positions to all their taps are a small matrix product with fixed-size

@@ -1,7 +1,7 @@
 // The forward and the weight gradient of a convolution with few input channels (a network's first layer on images),
 // computed sample by sample in cache. oneDNN's kernels for 1-3 input channels spend most of their time in
-// bookkeeping: s0-cnn's 1->4 stride-2 layer takes ~0.6 ms forward and ~0.5 ms weight gradient at batch 512 for 3.6M
-// multiply-adds each (docs/benchmarks.md, "The first layer in the shim").
+// bookkeeping: s0-cnn's 1->4 stride-2 layer takes 0.34-0.35 ms forward and 0.29-0.30 ms weight gradient in libtorch
+// at batch 512 for 3.6M multiply-adds each (docs/benchmarks.md, "The first layer in the shim").
 //
 // Each sample's padded input is split into its stride phases: phase (a, b) of channel c holds the padded input's
 // rows a, a + sh, ... and columns b, b + sw, ..., with one row pitch `pitch` for all. Tap (i, j) of output (oy, ox)
@@ -10,22 +10,12 @@
 // vectorised multiply-add. The wide columns ox >= out_w are scratch: dropped in the forward, zero in the gradient.
 #include "torch4j/shim.h"
 
+#include "lanes.h"
 #include "parallel.h"
 
 #include <algorithm>
 #include <cstring>
 #include <vector>
-
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
-#define T4J_VECTOR_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
-#else
-#define T4J_VECTOR_CLONES
-#endif
-
-#if defined(__GNUC__) && !defined(__clang__)
-// load/splat return vectors; they are internal and inlined into each target clone, so no ABI is crossed
-#pragma GCC diagnostic ignored "-Wpsabi"
-#endif
 
 namespace {
 
@@ -33,51 +23,13 @@ struct Geometry {
   int64_t n, in_c, in_h, in_w, out_c, kh, kw, out_h, out_w, sh, sw, ph, pw;
 };
 
-constexpr int64_t LANES = 16;  // wide positions per chunk
+using t4j::add_to;
+using t4j::LANES;  // wide positions per chunk
+using t4j::Lanes;
+using t4j::load;
+using t4j::splat;
 constexpr int64_t OUTS = 4;    // output channels per pass, sharing each input load
 constexpr int64_t BLOCK_POSITIONS = 256;  // wide positions per block of the weight gradient (a multiple of LANES)
-
-#if (defined(__GNUC__) || defined(__clang__)) && !defined(T4J_PLAIN_LANES)
-typedef float Lanes __attribute__((vector_size(LANES * sizeof(float))));
-#else
-struct Lanes {
-  float v[LANES];
-  float& operator[](int64_t i) { return v[i]; }
-  Lanes& operator+=(const Lanes& o) {
-    for (int64_t l = 0; l < LANES; ++l) v[l] += o.v[l];
-    return *this;
-  }
-  friend Lanes operator*(float a, const Lanes& b) {
-    Lanes r;
-    for (int64_t l = 0; l < LANES; ++l) r.v[l] = a * b.v[l];
-    return r;
-  }
-  friend Lanes operator*(const Lanes& a, const Lanes& b) {
-    Lanes r;
-    for (int64_t l = 0; l < LANES; ++l) r.v[l] = a.v[l] * b.v[l];
-    return r;
-  }
-};
-#endif
-
-inline Lanes load(const float* p) {
-  Lanes v;
-  std::memcpy(&v, p, sizeof v);
-  return v;
-}
-
-// adds v to the LANES floats at p (no alignment assumed: a std::vector does not align them to a vector's size)
-inline void add_to(float* p, const Lanes& v) {
-  Lanes a = load(p);
-  a += v;
-  std::memcpy(p, &a, sizeof a);
-}
-
-inline Lanes splat(float x) {
-  Lanes v;
-  for (int64_t l = 0; l < LANES; ++l) v[l] = x;
-  return v;
-}
 
 // The sizes every sample's buffers share.
 struct Layout {
