@@ -501,12 +501,106 @@ static void dropout_mask_is_splitmix64_by_index() {
   CHECK(t4j_dropout_mask_f32(one, 1, 1.5, 5, 1) == T4J_BAD_ARGUMENT);
 }
 
+// Batch norm in training against its definition in double: statistics over n * p values per channel (of max(x, 0) with
+// relu_input), the biased variance for the output, the unbiased one for the running variance, and the backward's three
+// gradients; and the same bits for any thread count.
+static void batch_norm_matches_the_definition() {
+  // By hand: one channel, values 1, 3, 5, 7 (two samples of two): mean 4, variance 5
+  const float x1[4] = {1, 3, 5, 7}, w1[1] = {2}, b1[1] = {0.5f};
+  float y1[4], mean1[1], invstd1[1], rm1[1] = {1}, rv1[1] = {1};
+  CHECK(t4j_batch_norm_train_f32(x1, y1, w1, b1, mean1, invstd1, rm1, rv1, 2, 1, 2, 0.1, 0.0, 0, 1) == T4J_OK);
+  CHECK(mean1[0] == 4.0f && near(invstd1[0], 1.0f / std::sqrt(5.0f)));
+  CHECK(near(y1[0], -3.0f / std::sqrt(5.0f) * 2 + 0.5f) && near(y1[3], 3.0f / std::sqrt(5.0f) * 2 + 0.5f));
+  CHECK(near(rm1[0], 0.9f + 0.4f) && near(rv1[0], 0.9f + 0.1f * 20.0f / 3.0f));  // unbiased: 20 / 3
+  // with the ReLU first, x = -2, 2 has mean 1 and variance 1: y = (0 - 1) / 1, (2 - 1) / 1
+  const float x2[2] = {-2, 2};
+  float y2[2], mean2[1], invstd2[1];
+  CHECK(t4j_batch_norm_train_f32(x2, y2, nullptr, nullptr, mean2, invstd2, nullptr, nullptr, 2, 1, 1, 0.1, 0.0, 1, 1) == T4J_OK);
+  CHECK(mean2[0] == 1.0f && y2[0] == -1.0f && y2[1] == 1.0f);
+
+  struct Case { int64_t n, c, p; int relu; bool outlier; };
+  // groups of 32 samples crossed (33, 70), runs of channels split (6 planes of 1000), planes of 1, 4, 49, 196; with an
+  // outlier first in each channel (the one-pass moments around it would cancel: the squares are summed again)
+  const Case cases[] = {{3, 2, 5, 0, false}, {40, 3, 1, 1, false}, {33, 4, 196, 1, false}, {70, 8, 49, 0, false},
+                        {5, 6, 1000, 1, false}, {64, 32, 4, 1, false}, {50, 3, 9, 0, true}, {40, 2, 16, 1, true}};
+  unsigned seed = 7;
+  auto next = [&seed] { seed = seed * 1103515245u + 12345u; return static_cast<float>((seed >> 9) % 2001) / 1000.0f - 1.0f; };
+  for (const Case& k : cases) {
+    const int64_t total = k.n * k.c * k.p;
+    std::vector<float> x(total), gy(total), w(k.c), b(k.c);
+    for (auto& v : x) v = next() * 3.0f + 0.5f;
+    if (k.outlier) {
+      for (auto& v : x) v = 100.0f + 0.01f * v;
+      for (int64_t c = 0; c < k.c; ++c) x[static_cast<size_t>(c * k.p)] = 1000.0f;
+    }
+    for (auto& v : gy) v = next();
+    for (int64_t c = 0; c < k.c; ++c) w[c] = 0.5f + 0.1f * static_cast<float>(c), b[c] = 0.01f * static_cast<float>(c);
+    std::vector<float> y(total), y3(total), mean(k.c), invstd(k.c), rm(k.c, 0.5f), rv(k.c, 2.0f), rm3 = rm, rv3 = rv;
+    std::vector<float> mean3(k.c), invstd3(k.c);
+    CHECK(t4j_batch_norm_train_f32(x.data(), y.data(), w.data(), b.data(), mean.data(), invstd.data(), rm.data(), rv.data(),
+                                   k.n, k.c, k.p, 0.1, 1e-5, k.relu, 1) == T4J_OK);
+    CHECK(t4j_batch_norm_train_f32(x.data(), y3.data(), w.data(), b.data(), mean3.data(), invstd3.data(), rm3.data(),
+                                   rv3.data(), k.n, k.c, k.p, 0.1, 1e-5, k.relu, 3) == T4J_OK);
+    CHECK(std::memcmp(y.data(), y3.data(), total * sizeof(float)) == 0);
+    CHECK(std::memcmp(rv.data(), rv3.data(), k.c * sizeof(float)) == 0);
+    std::vector<float> gx(total), gx3(total), gw(k.c), gb(k.c), gw3(k.c), gb3(k.c);
+    CHECK(t4j_batch_norm_train_backward_f32(x.data(), gy.data(), w.data(), mean.data(), invstd.data(), gx.data(), gw.data(),
+                                            gb.data(), k.n, k.c, k.p, k.relu, 1) == T4J_OK);
+    CHECK(t4j_batch_norm_train_backward_f32(x.data(), gy.data(), w.data(), mean.data(), invstd.data(), gx3.data(), gw3.data(),
+                                            gb3.data(), k.n, k.c, k.p, k.relu, 3) == T4J_OK);
+    CHECK(std::memcmp(gx.data(), gx3.data(), total * sizeof(float)) == 0 && gw == gw3 && gb == gb3);
+    const double m = static_cast<double>(k.n * k.p);
+    auto at = [&](int64_t n, int64_t c, int64_t i) { return static_cast<size_t>((n * k.c + c) * k.p + i); };
+    auto v = [&](size_t i) { return k.relu && x[i] < 0 ? 0.0 : static_cast<double>(x[i]); };
+    double worst = 0.0;
+    for (int64_t c = 0; c < k.c; ++c) {
+      double sum = 0.0, sq = 0.0;
+      for (int64_t n = 0; n < k.n; ++n) for (int64_t i = 0; i < k.p; ++i) sum += v(at(n, c, i));
+      const double mu = sum / m;
+      for (int64_t n = 0; n < k.n; ++n) for (int64_t i = 0; i < k.p; ++i) sq += (v(at(n, c, i)) - mu) * (v(at(n, c, i)) - mu);
+      const double var = sq / m, is = 1.0 / std::sqrt(var + 1e-5);
+      worst = std::max({worst, std::fabs(mean[c] - mu), std::fabs(invstd[c] - is) / is,
+                        std::fabs(rm[c] - (0.9 * 0.5 + 0.1 * mu)), std::fabs(rv[c] - (0.9 * 2.0 + 0.1 * sq / (m - 1))) / rv[c]});
+      double sg = 0.0, sgx = 0.0;
+      for (int64_t n = 0; n < k.n; ++n) {
+        for (int64_t i = 0; i < k.p; ++i) {
+          const size_t j = at(n, c, i);
+          worst = std::max(worst, std::fabs(y[j] - ((v(j) - mu) * is * w[c] + b[c])));
+          sg += gy[j];
+          sgx += gy[j] * (v(j) - mu) * is;
+        }
+      }
+      worst = std::max({worst, std::fabs(gb[c] - sg) / (1.0 + std::fabs(sg)), std::fabs(gw[c] - sgx) / (1.0 + std::fabs(sgx))});
+      for (int64_t n = 0; n < k.n; ++n) {
+        for (int64_t i = 0; i < k.p; ++i) {
+          const size_t j = at(n, c, i);
+          const double g = w[c] * is * (gy[j] - sg / m - (v(j) - mu) * is * sgx / m);
+          worst = std::max(worst, std::fabs(gx[j] - (k.relu && x[j] <= 0 ? 0.0 : g)));
+        }
+      }
+    }
+    if (worst > 2e-5) std::fprintf(stderr, "batch norm n=%lld c=%lld p=%lld relu=%d: off by %g\n", static_cast<long long>(k.n),
+                                   static_cast<long long>(k.c), static_cast<long long>(k.p), k.relu, worst);
+    CHECK(worst <= 2e-5);
+  }
+  float y[4], mean[1], invstd[1], r[1] = {0};
+  CHECK(t4j_batch_norm_train_f32(x1, y, nullptr, nullptr, mean, invstd, nullptr, nullptr, 1, 1, 1, 0.1, 1e-5, 0, 1)
+        == T4J_BAD_ARGUMENT);  // one value per channel
+  CHECK(t4j_batch_norm_train_f32(x1, y, nullptr, nullptr, mean, invstd, r, nullptr, 2, 1, 2, 0.1, 1e-5, 0, 1)
+        == T4J_BAD_ARGUMENT);  // one running buffer
+  CHECK(t4j_batch_norm_train_f32(x1, y, nullptr, nullptr, mean, invstd, nullptr, nullptr, 2, 1, 2, 1.5, 1e-5, 0, 1)
+        == T4J_BAD_ARGUMENT);
+  CHECK(t4j_batch_norm_train_backward_f32(x1, x1, nullptr, mean, invstd, nullptr, nullptr, nullptr, 2, 1, 2, 0, 1)
+        == T4J_BAD_ARGUMENT);  // nothing asked
+}
+
 int main() {
   max_pool_splits_over_threads_or_an_openmp_team();
   max_pool_picks_the_first_maximum();
   adam_step_matches_the_formula();
   conv_grad_input_matches_the_definition();
   few_channel_conv_matches_the_definition();
+  batch_norm_matches_the_definition();
   dropout_mask_is_splitmix64_by_index();
   fuzzer_findings_stay_fixed();
   pipeline_writes_either_layout();

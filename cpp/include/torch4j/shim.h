@@ -151,6 +151,28 @@ TORCH4J_API int t4j_conv2d_few_channels_f32(const float* x, const float* weight,
 TORCH4J_API int t4j_conv2d_few_channels_grad_weight_f32(const float* x, const float* grad_output, float* grad_weight,
                                                         float* grad_bias, const int64_t* geometry, int threads);
 
+/* Batch normalisation in training over contiguous [n][c][p] floats (p = H * W), as PyTorch's batch_norm with batch
+ * statistics up to rounding: y = (v - mean[c]) / sqrt(var[c] + eps) * weight[c] + bias[c], where v is x, or max(x, 0)
+ * when relu_input is nonzero (a ReLU before the batch norm, applied on the fly), and mean and var (biased) are taken
+ * over the n * p values of each channel, summed in double in an order fixed by the shape (the same for any thread count).
+ * weight and bias may be NULL (1 and 0). save_mean and save_invstd receive mean and 1 / sqrt(var + eps) for the
+ * backward. running_mean and running_var (both or neither) become (1 - momentum) * old + momentum * (mean, unbiased
+ * var). threads <= 0 uses all cores; work goes to the calling thread's OpenMP team as in t4j_max_pool2d_f32. Returns
+ * T4J_OK, or T4J_BAD_ARGUMENT (a null buffer, a non-positive size, one value per channel, a negative eps, a momentum
+ * outside [0, 1], one running buffer without the other). */
+TORCH4J_API int t4j_batch_norm_train_f32(const float* x, float* y, const float* weight, const float* bias, float* save_mean,
+                                         float* save_invstd, float* running_mean, float* running_var, int64_t n, int64_t c,
+                                         int64_t p, double momentum, double eps, int relu_input, int threads);
+
+/* The gradients of t4j_batch_norm_train_f32 from the output's gradient, with the mean and invstd it saved:
+ * grad_weight[c] = sum of grad_output * xhat, grad_bias[c] = sum of grad_output, grad_input = weight * invstd *
+ * (grad_output - mean of grad_output - xhat * mean of grad_output * xhat), xhat = (v - mean) * invstd, and 0 where
+ * relu_input cut x (x <= 0). Any of the three outputs may be NULL (not all). Returns as t4j_batch_norm_train_f32. */
+TORCH4J_API int t4j_batch_norm_train_backward_f32(const float* x, const float* grad_output, const float* weight,
+                                                  const float* save_mean, const float* save_invstd, float* grad_input,
+                                                  float* grad_weight, float* grad_bias, int64_t n, int64_t c, int64_t p,
+                                                  int relu_input, int threads);
+
 /* Dropout's scaled mask: each of the n floats is 1/keep with probability keep (to 2^-24), else 0, from a counter-based
  * hash of (seed, index): the same mask for the same seed whatever the thread count. threads <= 0 uses all cores; the
  * work goes to the calling thread's OpenMP team as in t4j_max_pool2d_f32. Returns T4J_OK, or T4J_BAD_ARGUMENT (a null

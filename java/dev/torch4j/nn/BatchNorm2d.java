@@ -108,6 +108,18 @@ public final class BatchNorm2d extends Layer {
     }
 
     @Override public Tensor forward(Tensor x) {
+        return normalise(x, false);
+    }
+
+    /**
+     * This batch norm of relu(x), as {@link #call} of a ReLU's output (hooks included); where the shim normalises, the
+     * ReLU is applied on the fly and its output never stored (Sequential runs a ReLU followed by a batch norm so).
+     */
+    Tensor callOnRelu(Tensor x) {
+        return call(x, in -> normalise(in, true));
+    }
+
+    private Tensor normalise(Tensor x, boolean reluFirst) {
         if (x.dim() != 4) throw new IllegalArgumentException("expected a 4-d input [N, " + features + ", H, W], got " + F.shape(x));
         if (x.size(1) != features) throw new IllegalArgumentException("expected " + features + " channels, got " + x.size(1) + " (input " + F.shape(x) + ")");
         boolean training = isTraining() && !(inferenceWhenFrozen && isFrozen());
@@ -122,6 +134,10 @@ public final class BatchNorm2d extends Layer {
         if (useBatchStats && x.size(0) * x.size(2) * x.size(3) <= 1) {
             throw new IllegalArgumentException("expected more than 1 value per channel when training, got input " + F.shape(x));
         }
+        if (useBatchStats && NativeBatchNorm.applies(x, reluFirst, weight, bias, runningMean, runningVar)) {
+            return NativeBatchNorm.train(x, weight, bias, runningMean, runningVar, m, eps, reluFirst);
+        }
+        if (reluFirst) x = x.relu();
         if (useBatchStats && smallPlanes(x)) {
             // libtorch's contiguous kernels walk each (sample, channel) plane on its own, slow on planes of a few values;
             // its channels-last ones are not. With the copies and the layout hooks, forward + backward on a copy takes

@@ -82,7 +82,9 @@ final class FewChannelConv {
             // channel 0 non-finite anyway, would make every channel NaN here: a run that far gone has diverged)
             y.handle().add_(link, zero);
         }
-        call.attach(y.handle().grad_fn(), params.grad_fn());
+        try (org.bytedeco.pytorch.Node first = y.handle().grad_fn(); org.bytedeco.pytorch.Node last = params.grad_fn()) {
+            call.attach(first, last); // handles of our own to the nodes would hold the graph: closed
+        }
         return y;
     }
 

@@ -26,6 +26,8 @@ import org.bytedeco.pytorch.global.torch;
 abstract class HookedBackward {
     /** Calls whose graph still holds their token, by the token's address. */
     private static final Map<Long, HookedBackward> LIVE = new ConcurrentHashMap<>();
+    /** Calls whose token went while their input link had yet to hand its gradient over (it runs after the token's node). */
+    private static final Map<HookedBackward, Boolean> LINK_PENDING = new ConcurrentHashMap<>();
 
     /** Frees a token's memory and lets its call go (the graph no longer holds it). */
     private static final PointerConsumer RELEASE = new PointerConsumer() {
@@ -33,13 +35,25 @@ abstract class HookedBackward {
 
         @Override public void call(Pointer data) {
             HookedBackward c = LIVE.remove(data.address());
-            if (c != null) c.release();
+            if (c == null) return;
+            synchronized (c) {
+                if (c.inputGradient != null) {
+                    LINK_PENDING.put(c, Boolean.TRUE); // the link's hook releases it
+                    c.released = true;
+                    return;
+                }
+            }
+            c.release();
         }
     };
 
     private final Pointer token = retained(new FloatPointer(1).put(1f));
     private final List<org.bytedeco.pytorch.Tensor> kept = new ArrayList<>();
     private org.bytedeco.pytorch.Tensor gradOutput;
+    /** The input's gradient between {@link #gradients} and the input link's hook ({@link #attachInput}). */
+    private org.bytedeco.pytorch.Tensor inputGradient;
+    private boolean released;
+    private FunctionPostHook inputLink;
 
     private final FunctionPreHook pre = new FunctionPreHook() {
         @Override public TensorVector apply(TensorVector grads) {
@@ -69,7 +83,7 @@ abstract class HookedBackward {
 
     /** How many calls a live graph still holds (tests: they must go with their graph). */
     static int liveCalls() {
-        return LIVE.size();
+        return LIVE.size() + LINK_PENDING.size();
     }
 
     /** The gradients of the hooked node's first inputs, in its order, from its output's gradient (the rest: none). */
@@ -111,6 +125,36 @@ abstract class HookedBackward {
     final void attach(Node first, Node last) {
         first.add_pre_hook(pre);
         last.add_post_hook(post);
+    }
+
+    /**
+     * Hooks the input's link: {@code node} is the backward node of a one-element slice of the flattened input (a piece
+     * of the chain's {@code cat}, which passes it an undefined gradient); its post-hook returns, flattened, the input
+     * gradient that {@link #gradients} handed to {@link #setInputGradient}. That node runs after the carrier's, so the
+     * call stays reachable until it has run (or its graph is dropped).
+     */
+    final void attachInput(Node node) {
+        inputLink = retained(new FunctionPostHook() {
+            @Override public TensorVector apply(TensorVector outputs, TensorVector inputs) {
+                org.bytedeco.pytorch.Tensor g;
+                boolean release;
+                synchronized (HookedBackward.this) {
+                    g = inputGradient;
+                    inputGradient = null;
+                    release = released;
+                }
+                TensorVector r = new TensorVector(g == null ? new org.bytedeco.pytorch.Tensor() : g.view(-1));
+                if (release && LINK_PENDING.remove(HookedBackward.this) != null) release();
+                return r;
+            }
+        });
+        inputLink.deallocate(false);
+        node.add_post_hook(inputLink);
+    }
+
+    /** Called by {@link #gradients}: the input's gradient, for the input link's hook. */
+    final synchronized void setInputGradient(org.bytedeco.pytorch.Tensor g) {
+        inputGradient = g;
     }
 
     /** One more reference: a closing scope drops its own and leaves {@code p} alone. */

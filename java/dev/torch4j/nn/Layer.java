@@ -58,6 +58,11 @@ public abstract class Layer implements AutoCloseable {
 
     /** Runs this module: forward pre-hooks, {@link #forward}, forward hooks, backward-hook wiring. */
     public final Tensor call(Tensor input) {
+        return call(input, this::forward);
+    }
+
+    /** {@link #call(Tensor)} with another computation in place of {@link #forward} (a fused form of it). */
+    final Tensor call(Tensor input, java.util.function.UnaryOperator<Tensor> forward) {
         Tensor x = input;
         for (ForwardPreHook h : preHooks) {
             Tensor r = h.beforeForward(this, x);
@@ -65,7 +70,7 @@ public abstract class Layer implements AutoCloseable {
         }
         Tensor out;
         try {
-            out = forward(x);
+            out = forward.apply(x);
         } catch (ModelException e) {
             throw e.within(name);
         } catch (RuntimeException e) {

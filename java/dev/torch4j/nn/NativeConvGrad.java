@@ -58,7 +58,9 @@ final class NativeConvGrad {
         org.bytedeco.pytorch.Tensor b = bias == null ? null : biasGrad && !weightGrad ? call.carrier(bias.handle()) : bias.handle();
         Tensor y = Tensor.call(() -> torch.conv2d(t, scaled, b == null ? new TensorOptional() : new TensorOptional(b), stride,
                 padding, dilation, 1));
-        call.attach(y.handle().grad_fn());
+        try (org.bytedeco.pytorch.Node node = y.handle().grad_fn()) {
+            call.attach(node); // a handle of our own to the node would hold the graph: closed
+        }
         return y;
     }
 

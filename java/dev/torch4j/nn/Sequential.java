@@ -81,6 +81,9 @@ public final class Sequential extends Layer {
      * {@link MaxPool2d}, neither with hooks, runs as the pooling followed by the ReLU. The two commute exactly (the same
      * values; the gradient reaches the same inputs, with the same sums), and the ReLU then runs, forward and backward,
      * on the pooled values only: a quarter of them for a 2x2 kernel (docs/benchmarks.md, "ReLU after the pooling").
+     * A {@link ReLU} followed by a {@link BatchNorm2d}, neither with hooks, runs as the batch norm of the ReLU's output
+     * computed on the fly where the shim normalises ({@link BatchNorm2d#callOnRelu}): the ReLU's two passes forward
+     * and three backward are saved (docs/benchmarks.md, "Batch norm in the shim").
      * With a hook on either module both run as written, so the hook sees what the model declares.
      */
     public static Tensor run(Tensor x, Layer... modules) {
@@ -93,6 +96,9 @@ public final class Sequential extends Layer {
             Layer next = i + 1 < modules.size() ? modules.get(i + 1) : null;
             if (m instanceof ReLU && next instanceof MaxPool2d && !m.hasHooks() && !next.hasHooks()) {
                 x = m.call(next.call(x));
+                i++;
+            } else if (m instanceof ReLU && next instanceof BatchNorm2d bn && !m.hasHooks() && !next.hasHooks()) {
+                x = bn.callOnRelu(x);
                 i++;
             } else {
                 x = m.call(x);

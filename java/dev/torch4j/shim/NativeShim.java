@@ -90,6 +90,16 @@ public final class NativeShim {
             @Cast("const float*") Pointer gradOutput, @Cast("float*") Pointer gradWeight, @Cast("float*") Pointer gradBias,
             @Cast("const int64_t*") LongPointer geometry, int threads);
 
+    public static native int t4j_batch_norm_train_f32(@Cast("const float*") Pointer x, @Cast("float*") Pointer y,
+            @Cast("const float*") Pointer weight, @Cast("const float*") Pointer bias, @Cast("float*") Pointer saveMean,
+            @Cast("float*") Pointer saveInvstd, @Cast("float*") Pointer runningMean, @Cast("float*") Pointer runningVar, long n,
+            long c, long p, double momentum, double eps, int reluInput, int threads);
+
+    public static native int t4j_batch_norm_train_backward_f32(@Cast("const float*") Pointer x,
+            @Cast("const float*") Pointer gradOutput, @Cast("const float*") Pointer weight, @Cast("const float*") Pointer saveMean,
+            @Cast("const float*") Pointer saveInvstd, @Cast("float*") Pointer gradInput, @Cast("float*") Pointer gradWeight,
+            @Cast("float*") Pointer gradBias, long n, long c, long p, int reluInput, int threads);
+
     public static native int t4j_dropout_mask_f32(@Cast("float*") Pointer mask, long n, double keep, @Cast("uint64_t") long seed,
             int threads);
 

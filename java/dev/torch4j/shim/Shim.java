@@ -262,6 +262,28 @@ public final class Shim {
     }
 
     /**
+     * Batch normalisation in training over contiguous [n][c][p] floats (t4j_batch_norm_train_f32): batch statistics
+     * (of max(x, 0) when {@code reluInput}), saved mean and invstd for the backward, running statistics updated when
+     * given (both or neither). weight and bias may be null. False when the shim is missing or refuses the arguments.
+     */
+    public static boolean batchNormTrain(Pointer x, Pointer y, Pointer weight, Pointer bias, Pointer saveMean, Pointer saveInvstd,
+            Pointer runningMean, Pointer runningVar, long n, long c, long p, double momentum, double eps, boolean reluInput,
+            int threads) {
+        if (!available()) return false;
+        return NativeShim.t4j_batch_norm_train_f32(x, y, weight, bias, saveMean, saveInvstd, runningMean, runningVar, n, c, p,
+                momentum, eps, reluInput ? 1 : 0, threads) == NativeShim.OK;
+    }
+
+    /** The input, weight and bias gradients of {@link #batchNormTrain} (any may be null, not all). */
+    public static boolean batchNormTrainBackward(Pointer x, Pointer gradOutput, Pointer weight, Pointer saveMean,
+            Pointer saveInvstd, Pointer gradInput, Pointer gradWeight, Pointer gradBias, long n, long c, long p,
+            boolean reluInput, int threads) {
+        if (!available()) return false;
+        return NativeShim.t4j_batch_norm_train_backward_f32(x, gradOutput, weight, saveMean, saveInvstd, gradInput, gradWeight,
+                gradBias, n, c, p, reluInput ? 1 : 0, threads) == NativeShim.OK;
+    }
+
+    /**
      * Dropout's scaled mask into {@code n} contiguous floats: 1/keep with probability keep, else 0, the same for the
      * same {@code seed} whatever the thread count. False when the shim is missing (the caller then draws through libtorch).
      */
