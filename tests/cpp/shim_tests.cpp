@@ -594,6 +594,29 @@ static void batch_norm_matches_the_definition() {
         == T4J_BAD_ARGUMENT);  // nothing asked
 }
 
+// Picked images: rows by index, (v / 255 - mean) / std with each step a float operation (the bits libtorch's
+// float32(), div(255), sub, div give), or v / 255 alone; bad indices and arguments refused.
+static void picked_rows_are_converted_step_by_step() {
+  const uint8_t src[3 * 2 * 2] = {0, 255, 10, 20, 30, 40, 50, 60, 128, 7, 200, 1};  // 3 images of 2 channels x 2 pixels
+  const int64_t rows[2] = {2, 0};
+  const float mean[2] = {0.5f, 0.25f}, stdv[2] = {0.3081f, 0.5f};
+  float dst[8];
+  CHECK(t4j_u8_rows_to_f32(src, 3, rows, 2, 2, 2, mean, stdv, dst, 1) == T4J_OK);
+  volatile float v = 128.0f;  // computed step by step at run time, as libtorch does
+  CHECK(dst[0] == (v / 255.0f - 0.5f) / 0.3081f);
+  v = 200.0f;
+  CHECK(dst[2] == (v / 255.0f - 0.25f) / 0.5f);
+  v = 255.0f;
+  CHECK(dst[5] == (v / 255.0f - 0.5f) / 0.3081f && dst[4] == (0.0f - 0.5f) / 0.3081f);
+  CHECK(t4j_u8_rows_to_f32(src, 3, rows, 2, 2, 2, nullptr, nullptr, dst, 2) == T4J_OK);
+  CHECK(dst[0] == 128.0f / 255.0f && dst[7] == 20.0f / 255.0f);
+  const int64_t bad[1] = {3};
+  CHECK(t4j_u8_rows_to_f32(src, 3, bad, 1, 2, 2, nullptr, nullptr, dst, 1) == T4J_BAD_ARGUMENT);
+  CHECK(t4j_u8_rows_to_f32(src, 3, rows, 2, 2, 2, mean, nullptr, dst, 1) == T4J_BAD_ARGUMENT);
+  const float zero[2] = {1.0f, 0.0f};
+  CHECK(t4j_u8_rows_to_f32(src, 3, rows, 2, 2, 2, mean, zero, dst, 1) == T4J_BAD_ARGUMENT);
+}
+
 int main() {
   max_pool_splits_over_threads_or_an_openmp_team();
   max_pool_picks_the_first_maximum();
@@ -601,6 +624,7 @@ int main() {
   conv_grad_input_matches_the_definition();
   few_channel_conv_matches_the_definition();
   batch_norm_matches_the_definition();
+  picked_rows_are_converted_step_by_step();
   dropout_mask_is_splitmix64_by_index();
   fuzzer_findings_stay_fixed();
   pipeline_writes_either_layout();

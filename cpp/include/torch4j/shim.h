@@ -151,6 +151,14 @@ TORCH4J_API int t4j_conv2d_few_channels_f32(const float* x, const float* weight,
 TORCH4J_API int t4j_conv2d_few_channels_grad_weight_f32(const float* x, const float* grad_output, float* grad_weight,
                                                         float* grad_bias, const int64_t* geometry, int threads);
 
+/* Picks n images of a uint8 set of `count` images [count][c][plane] by index (rows) into float32 [n][c][plane]:
+ * (v / 255 - mean[k]) / std[k] per channel, each step rounded as a float (the bits of libtorch's float32(), div(255),
+ * sub(mean), div(std)), or v / 255 when mean and std are both NULL. The work goes to the calling thread's OpenMP team
+ * as in t4j_max_pool2d_f32. Returns T4J_OK, or T4J_BAD_ARGUMENT (a null buffer, a non-positive size, an index out of
+ * range, one of mean and std without the other, a zero std). */
+TORCH4J_API int t4j_u8_rows_to_f32(const uint8_t* src, int64_t count, const int64_t* rows, int64_t n, int64_t c,
+                                   int64_t plane, const float* mean, const float* std, float* dst, int threads);
+
 /* Batch normalisation in training over contiguous [n][c][p] floats (p = H * W), as PyTorch's batch_norm with batch
  * statistics up to rounding: y = (v - mean[c]) / sqrt(var[c] + eps) * weight[c] + bias[c], where v is x, or max(x, 0)
  * when relu_input is nonzero (a ReLU before the batch norm, applied on the fly), and mean and var (biased) are taken

@@ -47,6 +47,8 @@ public final class ByteImageDataset implements Dataset {
         long n = size();
         for (long i : indices) if (i < 0 || i >= n) throw new IndexOutOfBoundsException("index " + i + " out of range for a dataset of " + n);
         Tensor idx = Tensor.of(indices);
+        Tensor gathered = gatherOnCpu(indices);
+        if (gathered != null) return new Batch(gathered, Tensor.call(() -> targets.handle().index_select(0, idx.handle())));
         Tensor picked = Tensor.call(() -> pixels.handle().index_select(0, idx.handle())); // contiguous rows
         // the same float operations, in the same order, as converting the whole set first (MnistData's float tensors,
         // then Normalization.apply): elementwise, so batching does not change a bit
@@ -54,6 +56,28 @@ public final class ByteImageDataset implements Dataset {
     }
 
     /** {@code n} images of pixels to float32 [n, C, H, W]: {@code v / 255}, then the normalisation. */
+    /**
+     * The picked images converted in one native pass (gather, float, divide, normalise), or null where the shim cannot
+     * (then libtorch's operations, with the same bits). On s0-cnn's batches of 512: libtorch's five operations took
+     * ~1 ms a batch, ~10 % of the epoch (docs/benchmarks.md, "The loader's batches in one pass").
+     */
+    private Tensor gatherOnCpu(long[] indices) {
+        if (!NATIVE_BATCHES || !pixels.handle().is_cpu() || indices.length == 0) return null;
+        long plane = height * width;
+        Tensor out = Tensor.empty(DType.FLOAT32, indices.length, channels, height, width);
+        boolean done = dev.torch4j.shim.Shim.u8RowsToF32(pixels.handle().data_ptr(), size(), indices, channels, plane,
+                norm == null ? null : norm.mean(), norm == null ? null : norm.std(), out.handle().data_ptr(),
+                org.bytedeco.pytorch.global.torch.get_num_threads());
+        if (!done) {
+            out.close();
+            return null;
+        }
+        return out;
+    }
+
+    /** {@code -Dtorch4j.nativeImageBatches=false}: batches converted by libtorch's operations (an A/B switch; same bits). */
+    private static final boolean NATIVE_BATCHES = !"false".equalsIgnoreCase(System.getProperty("torch4j.nativeImageBatches"));
+
     private Tensor convert(Tensor px, long n) {
         Tensor out = px.float32().div(255).reshape(n, channels, height, width);
         return norm == null ? out : norm.apply(out);

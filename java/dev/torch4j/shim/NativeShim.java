@@ -90,6 +90,10 @@ public final class NativeShim {
             @Cast("const float*") Pointer gradOutput, @Cast("float*") Pointer gradWeight, @Cast("float*") Pointer gradBias,
             @Cast("const int64_t*") LongPointer geometry, int threads);
 
+    public static native int t4j_u8_rows_to_f32(@Cast("const uint8_t*") Pointer src, long count,
+            @Cast("const int64_t*") LongPointer rows, long n, long c, long plane, @Cast("const float*") Pointer mean,
+            @Cast("const float*") Pointer std, @Cast("float*") Pointer dst, int threads);
+
     public static native int t4j_batch_norm_train_f32(@Cast("const float*") Pointer x, @Cast("float*") Pointer y,
             @Cast("const float*") Pointer weight, @Cast("const float*") Pointer bias, @Cast("float*") Pointer saveMean,
             @Cast("float*") Pointer saveInvstd, @Cast("float*") Pointer runningMean, @Cast("float*") Pointer runningVar, long n,

@@ -197,6 +197,26 @@ public final class Shim {
         }
     }
 
+    /**
+     * Picks {@code rows} of {@code count} uint8 images [count][c][plane] into float32 [rows.length][c][plane]:
+     * (v / 255 - mean) / std per channel with each step rounded as libtorch's float ops round it (mean and std both
+     * null: v / 255). False when the shim is missing (the caller converts through libtorch).
+     */
+    public static boolean u8RowsToF32(Pointer src, long count, long[] rows, long c, long plane, float[] mean, float[] std,
+                                      Pointer dst, int threads) {
+        if (!available()) return false;
+        try (org.bytedeco.javacpp.LongPointer r = new org.bytedeco.javacpp.LongPointer(rows);
+             FloatPointer m = mean == null ? null : new FloatPointer(mean);
+             FloatPointer s = std == null ? null : new FloatPointer(std)) {
+            int rc = NativeShim.t4j_u8_rows_to_f32(src, count, r, rows.length, c, plane, m, s, dst, threads);
+            if (rc != NativeShim.OK) {
+                throw new IllegalArgumentException("image conversion refused: " + rows.length + " of " + count + " images of " + c
+                        + " x " + plane + " pixels (indices in range, mean and std both or neither, std non-zero)");
+            }
+            return true;
+        }
+    }
+
     /** Applies glibc allocator thresholds and top pad; 1 applied, 0 not glibc, -1 refused or shim missing. */
     public static int tuneAllocator(long mmapThreshold, long trimThreshold, long topPad) {
         if (!available()) return -1;
