@@ -78,7 +78,11 @@ final class NativeBatchNorm {
         boolean grad = GradMode.is_enabled();
         boolean inputGrad = grad && t.requires_grad(), weightGrad = grad && weight != null && weight.requiresGrad(),
                 biasGrad = grad && bias != null && bias.requiresGrad();
-        if (!inputGrad && !weightGrad && !biasGrad) return y;
+        if (!inputGrad && !weightGrad && !biasGrad) {
+            mean.close();
+            invstd.close();
+            return y;
+        }
         Call call = new Call(t, weight == null ? null : weight.handle(), mean.handle(), invstd.handle(), reluInput, inputGrad,
                 weightGrad, biasGrad);
         // the pieces the gradients come back through, in the cat's order; the first carries the call's token
