@@ -21,12 +21,15 @@ import org.bytedeco.pytorch.global.torch;
  * the node may call them, i.e. while the graph holds {@link #carrier}'s product (a parameter times a one-element
  * tensor over memory of ours, equal to the parameter to the bit): its backward runs after the hooked node's, and the
  * token is freed when it has run or the graph is dropped. The token's deleter then lets the call go.
- * Used by NativeConvGrad and FewChannelConv; meant for any backward the shim computes better than libtorch.
+ * Used by NativeConvGrad, FewChannelConv and NativeBatchNorm; meant for any backward the shim computes better than libtorch.
  */
 abstract class HookedBackward {
     /** Calls whose graph still holds their token, by the token's address. */
     private static final Map<Long, HookedBackward> LIVE = new ConcurrentHashMap<>();
-    /** Calls whose token went while their input link had yet to hand its gradient over (it runs after the token's node). */
+    /**
+     * Calls whose token went while their input link had yet to hand its gradient over (it runs after the token's node).
+     * A backward asked for other leaves only (libtorch then skips the link's node) would leave its call here.
+     */
     private static final Map<HookedBackward, Boolean> LINK_PENDING = new ConcurrentHashMap<>();
 
     /** Frees a token's memory and lets its call go (the graph no longer holds it). */
