@@ -78,6 +78,7 @@ class FewChannelConvTest {
         check(1, 4, 3, 2, 1, true, false, true, 40, 28, 28);   // the bias alone trained: it carries the token
         check(1, 4, 3, 2, 1, true, true, false, 40, 28, 28);   // the weight alone
         check(3, 6, 3, 2, 1, true, false, true, 4, 32, 32);    // the bias alone, libtorch's gradient
+        check(2, 7, 3, 2, 1, true, true, false, 4, 32, 32);    // the weight alone, libtorch's gradient (7 outputs)
         check(1, 4, 3, 2, 1, true, false, false, 40, 28, 28);  // nothing trained: the shim's forward, no graph
     }
 
