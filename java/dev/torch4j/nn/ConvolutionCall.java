@@ -28,12 +28,6 @@ abstract class ConvolutionCall extends HookedBackward {
 
     /** Throws when the input or the weight was modified in place since the forward. */
     final void checkUnchanged() {
-        boolean in = input._version() != inputVersion;
-        if (in || weight._version() != weightVersion) {
-            throw new IllegalStateException("a convolution's input or weight was modified by an in-place operation between "
-                    + "the forward and the backward (" + (in ? "input" : "weight") + " version "
-                    + (in ? inputVersion + " -> " + input._version() : weightVersion + " -> " + weight._version())
-                    + "); its gradient would be computed from the new values");
-        }
+        checkUnchanged("a convolution", input, inputVersion, weight, weightVersion);
     }
 }

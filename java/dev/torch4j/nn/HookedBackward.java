@@ -160,6 +160,22 @@ abstract class HookedBackward {
         inputGradient = g;
     }
 
+    /**
+     * Throws when {@code input} or {@code weight} (may be null) moved from the versions they had at the forward: libtorch
+     * refuses a saved tensor changed in place, and so do the hooked calls. {@code operation} names the call ("a
+     * convolution").
+     */
+    static void checkUnchanged(String operation, org.bytedeco.pytorch.Tensor input, long inputVersion,
+                               org.bytedeco.pytorch.Tensor weight, long weightVersion) {
+        boolean in = input._version() != inputVersion;
+        if (in || (weight != null && weight._version() != weightVersion)) {
+            throw new IllegalStateException(operation + "'s input or weight was modified by an in-place operation between "
+                    + "the forward and the backward (" + (in ? "input" : "weight") + " version "
+                    + (in ? inputVersion + " -> " + input._version() : weightVersion + " -> " + weight._version())
+                    + "); its gradient would be computed from the new values");
+        }
+    }
+
     /** One more reference: a closing scope drops its own and leaves {@code p} alone. */
     private static <P extends Pointer> P retained(P p) {
         p.retainReference();

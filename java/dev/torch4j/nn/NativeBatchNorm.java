@@ -148,13 +148,7 @@ final class NativeBatchNorm {
 
         /** The cat node's inputs' gradients: none for the input's slice (its own node returns it), the weight's, the bias's. */
         @Override TensorVector gradients(org.bytedeco.pytorch.Tensor gy) {
-            boolean in = input._version() != inputVersion;
-            if (in || (weight != null && weight._version() != weightVersion)) {
-                throw new IllegalStateException("a batch norm's input or weight was modified by an in-place operation between "
-                        + "the forward and the backward (" + (in ? "input" : "weight") + " version "
-                        + (in ? inputVersion + " -> " + input._version() : weightVersion + " -> " + weight._version())
-                        + "); its gradient would be computed from the new values");
-            }
+            checkUnchanged("a batch norm", input, inputVersion, weight, weightVersion);
             gy = gy.contiguous();
             long n = input.size(0), c = input.size(1), p = input.size(2) * input.size(3);
             org.bytedeco.pytorch.Tensor gx = inputGrad ? torch.empty_like(input) : null;
