@@ -1,5 +1,7 @@
 package dev.torch4j.nn;
 
+import org.bytedeco.pytorch.TensorVector;
+
 /**
  * One hooked convolution call (NativeConvGrad, FewChannelConv): its geometry, which gradients it owes, and its own
  * handles to the input and weight, with their version counters at the forward so that the backward can refuse them
@@ -26,8 +28,17 @@ abstract class ConvolutionCall extends HookedBackward {
         this.weightVersion = weight._version();
     }
 
+    /** Checks that input and weight are unchanged, then {@link #convolutionGradients} of a contiguous output gradient. */
+    @Override final TensorVector gradients(org.bytedeco.pytorch.Tensor gradOutput) {
+        checkUnchanged();
+        return convolutionGradients(gradOutput.contiguous());
+    }
+
+    /** The gradients the hooked node returns, from the output's gradient (contiguous). */
+    abstract TensorVector convolutionGradients(org.bytedeco.pytorch.Tensor gradOutput);
+
     /** Throws when the input or the weight was modified in place since the forward. */
-    final void checkUnchanged() {
+    private void checkUnchanged() {
         checkUnchanged("a convolution", input, inputVersion, weight, weightVersion);
     }
 }

@@ -96,9 +96,7 @@ final class FewChannelConv {
         }
 
         /** The cat node's inputs' gradients, flattened: the weight's (if asked), then the bias's (if asked). */
-        @Override TensorVector gradients(org.bytedeco.pytorch.Tensor gy) {
-            checkUnchanged();
-            gy = gy.contiguous();
+        @Override TensorVector convolutionGradients(org.bytedeco.pytorch.Tensor gy) {
             long o = geometry[4];
             org.bytedeco.pytorch.Tensor gw, gb;
             if (geometry[1] == 1 && o <= MAX_SHIM_GRAD_OUTPUTS) {

@@ -81,9 +81,7 @@ final class NativeConvGrad {
             super(geometry, stride, padding, weightGrad, biasGrad, input, weight);
         }
 
-        @Override TensorVector gradients(org.bytedeco.pytorch.Tensor gy) {
-            checkUnchanged();
-            gy = gy.contiguous();
+        @Override TensorVector convolutionGradients(org.bytedeco.pytorch.Tensor gy) {
             org.bytedeco.pytorch.Tensor none = new org.bytedeco.pytorch.Tensor();
             org.bytedeco.pytorch.Tensor gx = torch.empty_like(input);
             if (!Shim.conv2dGradInput(gy.data_ptr(), weight.data_ptr(), gx.data_ptr(), geometry, torch.get_num_threads())) {

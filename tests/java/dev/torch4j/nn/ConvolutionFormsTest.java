@@ -7,6 +7,8 @@ import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.api.Test;
 
+import static dev.torch4j.nn.LibtorchReference.leaf;
+import static dev.torch4j.nn.LibtorchReference.relDiff;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -18,16 +20,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class ConvolutionFormsTest {
     /** max |a - b| / max(|b|, 1e-3): the sums run in another order. */
-    private static double relDiff(org.bytedeco.pytorch.Tensor a, org.bytedeco.pytorch.Tensor b) {
-        return a.sub(b).abs().max().item_double() / Math.max(b.abs().max().item_double(), 1e-3);
-    }
-
-    private static org.bytedeco.pytorch.Tensor leaf(org.bytedeco.pytorch.Tensor t) {
-        org.bytedeco.pytorch.Tensor l = t.detach().clone();
-        l.requires_grad_(true);
-        return l;
-    }
-
     /**
      * Conv2d's output and gradients (of sum(y * g)) against torch.conv2d's; {@code hooked}: whether the shim's input
      * gradient must be the one in use (the shapes are chosen above NativeConvGrad's size limits).
@@ -36,8 +28,8 @@ class ConvolutionFormsTest {
         Torch.manualSeed(3);
         Conv2d conv = Conv2d.of(in, out, kernel, kernel, 1, bias).stride(stride).padding(padding);
         org.bytedeco.pytorch.Tensor x0 = torch.randn(n, in, h, w);
-        org.bytedeco.pytorch.Tensor x = leaf(x0), xr = leaf(x0);
-        org.bytedeco.pytorch.Tensor wr = leaf(conv.weight().handle()), br = bias ? leaf(conv.bias().handle()) : null;
+        org.bytedeco.pytorch.Tensor x = leaf(x0, true), xr = leaf(x0, true);
+        org.bytedeco.pytorch.Tensor wr = leaf(conv.weight().handle(), true), br = bias ? leaf(conv.bias().handle(), true) : null;
 
         int live = HookedBackward.liveCalls();
         Tensor y = conv.call(Tensor.wrap(x));
@@ -86,7 +78,7 @@ class ConvolutionFormsTest {
         Torch.manualSeed(4);
         Conv2d conv = Conv2d.of(4, 8, 3).stride(2).padding(1);
         conv.freeze();
-        org.bytedeco.pytorch.Tensor x0 = torch.randn(120, 4, 10, 10), x = leaf(x0), xr = leaf(x0);
+        org.bytedeco.pytorch.Tensor x0 = torch.randn(120, 4, 10, 10), x = leaf(x0, true), xr = leaf(x0, true);
         int live = HookedBackward.liveCalls();
         Tensor y = conv.call(Tensor.wrap(x));
         assertThat(HookedBackward.liveCalls()).as("not hooked").isEqualTo(live);
@@ -100,8 +92,8 @@ class ConvolutionFormsTest {
         Torch.manualSeed(5);
         Conv2d conv = Conv2d.of(3, 6, 3).stride(2).padding(1);
         org.bytedeco.pytorch.Tensor a0 = torch.randn(400, 3, 8, 8), b0 = torch.randn(400, 3, 8, 8);
-        org.bytedeco.pytorch.Tensor a = leaf(a0), b = leaf(b0), ar = leaf(a0), br = leaf(b0);
-        org.bytedeco.pytorch.Tensor wr = leaf(conv.weight().handle()), biasr = leaf(conv.bias().handle());
+        org.bytedeco.pytorch.Tensor a = leaf(a0, true), b = leaf(b0, true), ar = leaf(a0, true), br = leaf(b0, true);
+        org.bytedeco.pytorch.Tensor wr = leaf(conv.weight().handle(), true), biasr = leaf(conv.bias().handle(), true);
         // side by side: the two calls' hooks must not swap their output gradients
         org.bytedeco.pytorch.Tensor loss = conv.call(Tensor.wrap(a)).handle().mul(torch.full(new long[] {1}, new org.bytedeco.pytorch.Scalar(2.0)))
                 .sum().add(conv.call(Tensor.wrap(b)).handle().pow(new org.bytedeco.pytorch.Scalar(2)).sum());
@@ -141,8 +133,8 @@ class ConvolutionFormsTest {
             Torch.manualSeed(7);
             long c = shape[1];
             BatchNorm2d bn = BatchNorm2d.of(c);
-            org.bytedeco.pytorch.Tensor x0 = torch.randn(shape), x = leaf(x0), xr = leaf(x0);
-            org.bytedeco.pytorch.Tensor wr = leaf(bn.weight().handle().add(new org.bytedeco.pytorch.Scalar(0.5))), br = leaf(bn.bias().handle().add(new org.bytedeco.pytorch.Scalar(0.25)));
+            org.bytedeco.pytorch.Tensor x0 = torch.randn(shape), x = leaf(x0, true), xr = leaf(x0, true);
+            org.bytedeco.pytorch.Tensor wr = leaf(bn.weight().handle().add(new org.bytedeco.pytorch.Scalar(0.5)), true), br = leaf(bn.bias().handle().add(new org.bytedeco.pytorch.Scalar(0.25)), true);
             try (Torch.NoGrad g = Torch.noGrad()) {
                 bn.weight().handle().copy_(wr.detach());
                 bn.bias().handle().copy_(br.detach());

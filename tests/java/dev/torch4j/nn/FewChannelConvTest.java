@@ -4,10 +4,12 @@ import dev.torch4j.tensor.Scope;
 import dev.torch4j.tensor.Tensor;
 import dev.torch4j.tensor.Torch;
 import org.bytedeco.pytorch.Scalar;
-import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.api.Test;
 
+import static dev.torch4j.nn.LibtorchReference.leaf;
+import static dev.torch4j.nn.LibtorchReference.opt;
+import static dev.torch4j.nn.LibtorchReference.relDiff;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -17,20 +19,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * whether the gradient comes from the shim (one input channel, few outputs) or from libtorch's backward.
  */
 class FewChannelConvTest {
-    private static double relDiff(org.bytedeco.pytorch.Tensor a, org.bytedeco.pytorch.Tensor b) {
-        return a.sub(b).abs().max().item_double() / Math.max(b.abs().max().item_double(), 1e-3);
-    }
-
-    private static org.bytedeco.pytorch.Tensor leaf(org.bytedeco.pytorch.Tensor t, boolean grad) {
-        org.bytedeco.pytorch.Tensor l = t.detach().clone();
-        l.requires_grad_(grad);
-        return l;
-    }
-
-    private static TensorOptional opt(org.bytedeco.pytorch.Tensor t) {
-        return t == null ? new TensorOptional() : new TensorOptional(t);
-    }
-
     /** Output and gradients (of sum(y * g)) against torch.conv2d's, with the weight and the bias trained or frozen. */
     private static void check(long in, long out, long kernel, long stride, long padding, boolean bias, boolean trainWeight,
                               boolean trainBias, long n, long h, long w) {

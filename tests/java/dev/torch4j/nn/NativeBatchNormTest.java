@@ -2,10 +2,12 @@ package dev.torch4j.nn;
 
 import dev.torch4j.tensor.Tensor;
 import dev.torch4j.tensor.Torch;
-import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.api.Test;
 
+import static dev.torch4j.nn.LibtorchReference.leaf;
+import static dev.torch4j.nn.LibtorchReference.opt;
+import static dev.torch4j.nn.LibtorchReference.relDiff;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -15,20 +17,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * weight and bias gradients, and running statistics within float rounding.
  */
 class NativeBatchNormTest {
-    private static double relDiff(org.bytedeco.pytorch.Tensor a, org.bytedeco.pytorch.Tensor b) {
-        return a.sub(b).abs().max().item_double() / Math.max(b.abs().max().item_double(), 1e-3);
-    }
-
-    private static org.bytedeco.pytorch.Tensor leaf(org.bytedeco.pytorch.Tensor t, boolean grad) {
-        org.bytedeco.pytorch.Tensor l = t.detach().clone();
-        l.requires_grad_(grad);
-        return l;
-    }
-
-    private static TensorOptional opt(org.bytedeco.pytorch.Tensor t) {
-        return t == null ? new TensorOptional() : new TensorOptional(t);
-    }
-
     /**
      * One training call of (ReLU +) BatchNorm2d on [n, c, h, w] and its backward against libtorch's; the parameters
      * trained or frozen, the input needing its gradient or not.
